@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from courses.models import Course
+from peersupport.admin import rendered_preview
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "updated_at"]
+    fields = ["title", "slug", "overview", "overview_preview", "resources", "resources_preview"]
+    readonly_fields = ["overview_preview", "resources_preview"]
+
+    overview_preview = rendered_preview("overview_html", "Overview, as learners see it")
+    resources_preview = rendered_preview("resources_html", "Resources, as learners see it")

@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from peersupport.roles import COORDINATORS, TUTORS
+
+DEMO_PASSWORD = "peersupport-demo"  # noqa: S105 - documented demo password
+
+# username: (first name, last name, role group or None for a learner)
+DEMO_ACCOUNTS = {
+    "learner": ("Alex", "Learner", None),
+    "learner2": ("Sam", "Learner", None),
+    "tutor": ("Taylor", "Tutor", TUTORS),
+    "coordinator": ("Chris", "Coordinator", COORDINATORS),
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo accounts learner, learner2, tutor and coordinator. For "
+        "development only: refuses when DJANGO_DEBUG is off unless --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=DEMO_PASSWORD)
+        parser.add_argument(
+            "--force", action="store_true", help="Create the accounts even without debug."
+        )
+
+    @transaction.atomic
+    def handle(self, password, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to create demo accounts with a known password while DJANGO_DEBUG "
+                "is off (this looks like a real deployment). Use --force if you mean it."
+            )
+        User = get_user_model()
+        for username, (first, last, role) in DEMO_ACCOUNTS.items():
+            user, created = User.objects.get_or_create(username=username)
+            user.first_name, user.last_name = first, last
+            user.email = f"{username}@example.com"
+            # Learners are never staff; tutors and coordinators work in the admin.
+            user.is_staff = role is not None
+            user.is_superuser = False
+            user.set_password(password)
+            user.save()
+            if role:
+                user.groups.set([Group.objects.get(name=role)])
+            else:
+                user.groups.clear()
+            self.stdout.write(f"{'Created' if created else 'Updated'} {username}")
+        self.stdout.write(
+            "Demo logins (password: " + ("the one you gave" if password != DEMO_PASSWORD
+                                          else DEMO_PASSWORD) + "): "
+            + ", ".join(DEMO_ACCOUNTS)
+        )

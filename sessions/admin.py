@@ -1,0 +1,77 @@
+from django.contrib import admin
+
+from peersupport.admin import rendered_preview
+from reflections.models import ReflectionPrompt
+from sessions.models import ExerciseFile, Lesson, Session
+
+
+class LessonInline(admin.TabularInline):
+    model = Lesson
+    fields = ["order", "title", "slug"]
+    show_change_link = True
+    extra = 0
+
+
+class SessionPromptInline(admin.StackedInline):
+    """Prompts at the end of the session itself (a lesson's are on the lesson)."""
+
+    model = ReflectionPrompt
+    fk_name = "session"
+    fields = ["order", "text"]
+    extra = 0
+    verbose_name = "reflection prompt for the whole session"
+    verbose_name_plural = "reflection prompts for the whole session"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(lesson=None)
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "has_content_note", "updated_at"]
+    list_display_links = ["number", "title"]
+    ordering = ["course", "number"]
+    fields = [
+        "course", "number", "title",
+        "aim", "aim_preview",
+        "content_note", "content_note_preview",
+        "body", "body_preview",
+    ]  # fmt: skip
+    readonly_fields = ["aim_preview", "content_note_preview", "body_preview"]
+    inlines = [LessonInline, SessionPromptInline]
+
+    aim_preview = rendered_preview("aim_html", "Aim, as learners see it")
+    content_note_preview = rendered_preview("content_note_html", "Content note, as learners see it")
+    body_preview = rendered_preview("body_html", "Body, as learners see it")
+
+    @admin.display(boolean=True, description="Content note")
+    def has_content_note(self, obj):
+        return bool(obj.content_note)
+
+
+class ExerciseFileInline(admin.TabularInline):
+    model = ExerciseFile
+    fields = ["order", "title", "file", "size", "content_type"]
+    readonly_fields = ["size", "content_type"]
+    extra = 0
+
+
+class LessonPromptInline(admin.StackedInline):
+    model = ReflectionPrompt
+    fk_name = "lesson"
+    fields = ["order", "text"]
+    extra = 0
+
+
+@admin.register(Lesson)
+class LessonAdmin(admin.ModelAdmin):
+    list_display = ["title", "session", "order", "updated_at"]
+    list_filter = ["session"]
+    list_select_related = ["session"]
+    search_fields = ["title"]
+    fields = ["session", "order", "title", "slug", "body", "body_preview"]
+    readonly_fields = ["body_preview"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ExerciseFileInline, LessonPromptInline]
+
+    body_preview = rendered_preview("body_html", "Body, as learners see it")
