@@ -222,9 +222,7 @@ def _int(meta: dict, key: str, path: Path, low: int, high: int, default=None) ->
 
 def _prompts(meta: dict, path: Path) -> list[str]:
     prompts = meta.get("prompts") or []
-    if not isinstance(prompts, list) or not all(
-        isinstance(p, str) and p.strip() for p in prompts
-    ):
+    if not isinstance(prompts, list) or not all(isinstance(p, str) and p.strip() for p in prompts):
         raise ContentError(path, "'prompts' must be a list of questions, one per '- ' line")
     return [p.strip() for p in prompts]
 

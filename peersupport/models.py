@@ -27,17 +27,17 @@ class MarkdownRendered(models.Model):
     class Meta:
         abstract = True
 
-    def render_markdown_fields(self) -> list[str]:
-        for source, target in self.markdown_fields.items():
-            setattr(self, target, render_markdown(getattr(self, source), self.markdown_profile))
-        return list(self.markdown_fields.values())
-
     def save(self, *args, **kwargs):
         rendered = self.render_markdown_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *rendered}
         super().save(*args, **kwargs)
+
+    def render_markdown_fields(self) -> list[str]:
+        for source, target in self.markdown_fields.items():
+            setattr(self, target, render_markdown(getattr(self, source), self.markdown_profile))
+        return list(self.markdown_fields.values())
 
 
 class CourseContent(MarkdownRendered):
@@ -65,4 +65,6 @@ class CourseContent(MarkdownRendered):
 
     @property
     def edited_since_load(self) -> bool:
-        return bool(self.loaded_fingerprint) and self.current_fingerprint() != self.loaded_fingerprint
+        return (
+            bool(self.loaded_fingerprint) and self.current_fingerprint() != self.loaded_fingerprint
+        )

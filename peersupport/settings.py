@@ -140,7 +140,8 @@ WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 # served as public files: there is no MEDIA_URL route. Each download goes
 # through a view that checks the login first.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
-MEDIA_URL = None
+# Django needs a MEDIA_URL, but no route serves it (not even under DEBUG).
+MEDIA_URL = "/media/"
 # A lesson's exercise files can be slides or handouts; an essay is far smaller.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -167,7 +168,9 @@ else:
     EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
-DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "Peer Support Training <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env_str(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Peer Support Training <noreply@localhost>"
+)
 
 # Learners' writing is sensitive: nothing here logs request bodies, and errors
 # go to the console (the operator's process manager) rather than by mail.

@@ -106,7 +106,9 @@ def exercise_file_path(instance, filename):
 
 class ExerciseFile(models.Model):
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="exercise_files")
-    title = models.CharField(max_length=200, help_text="What learners see, e.g. 'Session 3 handout'.")
+    title = models.CharField(
+        max_length=200, help_text="What learners see, e.g. 'Session 3 handout'."
+    )
     file = models.FileField(
         upload_to=exercise_file_path,
         max_length=255,
@@ -129,18 +131,22 @@ class ExerciseFile(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A file not yet committed to storage is a new upload in the admin.
+        if self.file and not self.file._committed:
+            self._describe(PurePath(self.file.name).name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        lesson = self.lesson  # callers load files with select_related("lesson__session")
+        return reverse("exercise_file_download", args=[lesson.session.number, lesson.slug, self.pk])
+
     def clean(self):
         super().clean()
         if self.file and self.file.size > EXERCISE_FILE_MAX_BYTES:
             raise ValidationError(
                 {"file": f"This file is larger than {EXERCISE_FILE_MAX_BYTES // (1024 * 1024)} MB."}
             )
-
-    def save(self, *args, **kwargs):
-        # A file not yet committed to storage is a new upload in the admin.
-        if self.file and not self.file._committed:
-            self._describe(PurePath(self.file.name).name)
-        super().save(*args, **kwargs)
 
     def attach(self, name: str, data: bytes) -> None:
         """Store ``data`` as this row's file, downloaded as ``name`` (load_course)."""
@@ -153,10 +159,6 @@ class ExerciseFile(models.Model):
         self.filename = name
         self.size = self.file.size
         self.content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-
-    def get_absolute_url(self):
-        lesson = self.lesson  # callers load files with select_related("lesson__session")
-        return reverse("exercise_file_download", args=[lesson.session.number, lesson.slug, self.pk])
 
     @property
     def kind(self) -> str:

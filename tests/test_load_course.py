@@ -154,7 +154,9 @@ def test_a_missing_session_file_is_reported(content_dir):
 
 
 def test_exercise_files_in_content_are_loaded_once(content_dir):
-    files_dir = content_dir / "sessions/03-personal-recovery/lessons/01-a-personal-story-of-recovery"
+    files_dir = (
+        content_dir / "sessions/03-personal-recovery/lessons/01-a-personal-story-of-recovery"
+    )
     files_dir.mkdir()
     (files_dir / "recovery-story-worksheet.pdf").write_bytes(b"%PDF-1.4 worksheet")
     load_course(content_dir)

@@ -6,33 +6,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('course_sessions', '0001_initial'),
-        ('courses', '0001_initial'),
+        ("course_sessions", "0001_initial"),
+        ("courses", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('loaded_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(2)])),
-                ('title', models.CharField(max_length=200)),
-                ('brief', models.TextField(help_text='What learners are asked to write. Markdown.')),
-                ('brief_html', models.TextField(blank=True, editable=False)),
-                ('min_words', models.PositiveIntegerField()),
-                ('max_words', models.PositiveIntegerField()),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='courses.course')),
-                ('feedback_session', models.ForeignKey(blank=True, help_text='The session in which the assignment is discussed.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='course_sessions.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("loaded_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(2),
+                        ]
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "brief",
+                    models.TextField(help_text="What learners are asked to write. Markdown."),
+                ),
+                ("brief_html", models.TextField(blank=True, editable=False)),
+                ("min_words", models.PositiveIntegerField()),
+                ("max_words", models.PositiveIntegerField()),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assignments",
+                        to="courses.course",
+                    ),
+                ),
+                (
+                    "feedback_session",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The session in which the assignment is discussed.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="course_sessions.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['course', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('course', 'number'), name='assessments_assignment_unique_number'), models.CheckConstraint(condition=models.Q(('min_words__lt', models.F('max_words'))), name='assessments_assignment_word_range')],
+                "ordering": ["course", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("course", "number"), name="assessments_assignment_unique_number"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("min_words__lt", models.F("max_words"))),
+                        name="assessments_assignment_word_range",
+                    ),
+                ],
             },
         ),
     ]

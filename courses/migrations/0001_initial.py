@@ -4,28 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Course',
+            name="Course",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('loaded_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('overview', models.TextField(blank=True, help_text="Shown at the top of every learner's dashboard. Markdown.")),
-                ('overview_html', models.TextField(blank=True, editable=False)),
-                ('resources', models.TextField(blank=True, help_text="The Useful Resources page, in Markdown. Keep a heading called 'Support right now': the 'Need support now?' link on every page leads to it.")),
-                ('resources_html', models.TextField(blank=True, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("loaded_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "overview",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown at the top of every learner's dashboard. Markdown.",
+                    ),
+                ),
+                ("overview_html", models.TextField(blank=True, editable=False)),
+                (
+                    "resources",
+                    models.TextField(
+                        blank=True,
+                        help_text="The Useful Resources page, in Markdown. Keep a heading called 'Support right now': the 'Need support now?' link on every page leads to it.",
+                    ),
+                ),
+                ("resources_html", models.TextField(blank=True, editable=False)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
     ]

@@ -5,28 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('course_sessions', '0001_initial'),
+        ("course_sessions", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReflectionPrompt',
+            name="ReflectionPrompt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('loaded_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('order', models.PositiveSmallIntegerField(default=1)),
-                ('text', models.TextField(help_text='The question, in Markdown.')),
-                ('text_html', models.TextField(blank=True, editable=False)),
-                ('lesson', models.ForeignKey(blank=True, help_text='Leave empty for a prompt at the end of the session itself.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='prompts', to='course_sessions.lesson')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prompts', to='course_sessions.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("loaded_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("order", models.PositiveSmallIntegerField(default=1)),
+                ("text", models.TextField(help_text="The question, in Markdown.")),
+                ("text_html", models.TextField(blank=True, editable=False)),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leave empty for a prompt at the end of the session itself.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prompts",
+                        to="course_sessions.lesson",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prompts",
+                        to="course_sessions.session",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session', 'lesson', 'order', 'pk'],
+                "ordering": ["session", "lesson", "order", "pk"],
             },
         ),
     ]

@@ -2,102 +2,222 @@
 
 import django.core.validators
 import django.db.models.deletion
-import sessions.models
 from django.conf import settings
 from django.db import migrations, models
 
+import sessions.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('courses', '0001_initial'),
+        ("courses", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('loaded_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', models.SlugField(help_text="The lesson's address: /sessions/<number>/<slug>/.", max_length=80)),
-                ('title', models.CharField(max_length=200)),
-                ('order', models.PositiveSmallIntegerField(default=1)),
-                ('body', models.TextField(blank=True, help_text='Markdown.')),
-                ('body_html', models.TextField(blank=True, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("loaded_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The lesson's address: /sessions/<number>/<slug>/.", max_length=80
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("order", models.PositiveSmallIntegerField(default=1)),
+                ("body", models.TextField(blank=True, help_text="Markdown.")),
+                ("body_html", models.TextField(blank=True, editable=False)),
             ],
             options={
-                'ordering': ['session', 'order', 'pk'],
+                "ordering": ["session", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ExerciseFile',
+            name="ExerciseFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text="What learners see, e.g. 'Session 3 handout'.", max_length=200)),
-                ('file', models.FileField(help_text='Up to 25 MB: pdf, doc, docx, odt, rtf, txt, md, ppt, pptx, odp, xls, xlsx, ods, png, jpg, jpeg, mp3, m4a, mp4.', max_length=255, upload_to=sessions.models.exercise_file_path, validators=[django.core.validators.FileExtensionValidator(['pdf', 'doc', 'docx', 'odt', 'rtf', 'txt', 'md', 'ppt', 'pptx', 'odp', 'xls', 'xlsx', 'ods', 'png', 'jpg', 'jpeg', 'mp3', 'm4a', 'mp4'])])),
-                ('filename', models.CharField(editable=False, max_length=200)),
-                ('size', models.PositiveBigIntegerField(default=0, editable=False)),
-                ('content_type', models.CharField(blank=True, editable=False, max_length=100)),
-                ('loaded_checksum', models.CharField(blank=True, editable=False, max_length=64)),
-                ('order', models.PositiveSmallIntegerField(default=1)),
-                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exercise_files', to='course_sessions.lesson')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="What learners see, e.g. 'Session 3 handout'.", max_length=200
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        help_text="Up to 25 MB: pdf, doc, docx, odt, rtf, txt, md, ppt, pptx, odp, xls, xlsx, ods, png, jpg, jpeg, mp3, m4a, mp4.",
+                        max_length=255,
+                        upload_to=sessions.models.exercise_file_path,
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                [
+                                    "pdf",
+                                    "doc",
+                                    "docx",
+                                    "odt",
+                                    "rtf",
+                                    "txt",
+                                    "md",
+                                    "ppt",
+                                    "pptx",
+                                    "odp",
+                                    "xls",
+                                    "xlsx",
+                                    "ods",
+                                    "png",
+                                    "jpg",
+                                    "jpeg",
+                                    "mp3",
+                                    "m4a",
+                                    "mp4",
+                                ]
+                            )
+                        ],
+                    ),
+                ),
+                ("filename", models.CharField(editable=False, max_length=200)),
+                ("size", models.PositiveBigIntegerField(default=0, editable=False)),
+                ("content_type", models.CharField(blank=True, editable=False, max_length=100)),
+                ("loaded_checksum", models.CharField(blank=True, editable=False, max_length=64)),
+                ("order", models.PositiveSmallIntegerField(default=1)),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="exercise_files",
+                        to="course_sessions.lesson",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['lesson', 'order', 'pk'],
+                "ordering": ["lesson", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Session',
+            name="Session",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('loaded_fingerprint', models.CharField(blank=True, editable=False, max_length=64)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(11)])),
-                ('title', models.CharField(max_length=200)),
-                ('aim', models.TextField(help_text='What the session sets out to do. Markdown.')),
-                ('aim_html', models.TextField(blank=True, editable=False)),
-                ('content_note', models.TextField(blank=True, help_text="Shown before the session's content, for topics some learners may find distressing. Leave empty when none is needed. Markdown.")),
-                ('content_note_html', models.TextField(blank=True, editable=False)),
-                ('body', models.TextField(blank=True, help_text="The session's own text. Markdown.")),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='courses.course')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("loaded_fingerprint", models.CharField(blank=True, editable=False, max_length=64)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "number",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(11),
+                        ]
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("aim", models.TextField(help_text="What the session sets out to do. Markdown.")),
+                ("aim_html", models.TextField(blank=True, editable=False)),
+                (
+                    "content_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown before the session's content, for topics some learners may find distressing. Leave empty when none is needed. Markdown.",
+                    ),
+                ),
+                ("content_note_html", models.TextField(blank=True, editable=False)),
+                (
+                    "body",
+                    models.TextField(blank=True, help_text="The session's own text. Markdown."),
+                ),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                (
+                    "course",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sessions",
+                        to="courses.course",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['course', 'number'],
+                "ordering": ["course", "number"],
             },
         ),
         migrations.AddField(
-            model_name='lesson',
-            name='session',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lessons', to='course_sessions.session'),
+            model_name="lesson",
+            name="session",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="lessons",
+                to="course_sessions.session",
+            ),
         ),
         migrations.CreateModel(
-            name='SessionCompletion',
+            name="SessionCompletion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('completed_at', models.DateTimeField(auto_now_add=True)),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='session_completions', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='completions', to='course_sessions.session')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("completed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="session_completions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="completions",
+                        to="course_sessions.session",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.UniqueConstraint(fields=('course', 'number'), name='course_sessions_session_unique_number'),
+            model_name="session",
+            constraint=models.UniqueConstraint(
+                fields=("course", "number"), name="course_sessions_session_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1), ('number__lte', 11)), name='course_sessions_session_number_in_course'),
+            model_name="session",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1), ("number__lte", 11)),
+                name="course_sessions_session_number_in_course",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lesson',
-            constraint=models.UniqueConstraint(fields=('session', 'slug'), name='course_sessions_lesson_unique_slug'),
+            model_name="lesson",
+            constraint=models.UniqueConstraint(
+                fields=("session", "slug"), name="course_sessions_lesson_unique_slug"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sessioncompletion',
-            constraint=models.UniqueConstraint(fields=('learner', 'session'), name='course_sessions_completion_once'),
+            model_name="sessioncompletion",
+            constraint=models.UniqueConstraint(
+                fields=("learner", "session"), name="course_sessions_completion_once"
+            ),
         ),
     ]

@@ -52,7 +52,8 @@ class Command(BaseCommand):
                 user.groups.clear()
             self.stdout.write(f"{'Created' if created else 'Updated'} {username}")
         self.stdout.write(
-            "Demo logins (password: " + ("the one you gave" if password != DEMO_PASSWORD
-                                          else DEMO_PASSWORD) + "): "
+            "Demo logins (password: "
+            + ("the one you gave" if password != DEMO_PASSWORD else DEMO_PASSWORD)
+            + "): "
             + ", ".join(DEMO_ACCOUNTS)
         )
