@@ -19,7 +19,10 @@ class Command(BaseCommand):
             changed = []
             total = 0
             with transaction.atomic():
-                for row in model.objects.select_for_update().iterator(chunk_size=500):
+                # Ordered by pk alone: a default ordering across a nullable join
+                # cannot be locked on PostgreSQL.
+                rows = model.objects.order_by("pk").select_for_update()
+                for row in rows.iterator(chunk_size=500):
                     total += 1
                     before = [getattr(row, name) for name in html_fields]
                     row.render_markdown_fields()
