@@ -1,11 +1,11 @@
 from django.contrib import admin
 
 from assessments.models import Assignment
-from peersupport.admin import rendered_preview
+from peersupport.admin import ContentAdmin, rendered_preview
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ContentAdmin):
     list_display = ["number", "title", "min_words", "max_words", "feedback_session"]
     list_display_links = ["number", "title"]
     list_select_related = ["feedback_session"]

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from peersupport.models import CourseContent
 
@@ -31,6 +32,7 @@ class Assignment(CourseContent):
 
     markdown_fields = {"brief": "brief_html"}
     content_fields = ("title", "brief", "min_words", "max_words", "feedback_session_id")
+    history = HistoricalRecords(excluded_fields=CourseContent.history_excluded(markdown_fields))
 
     class Meta:
         ordering = ["course", "number"]

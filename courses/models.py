@@ -1,4 +1,7 @@
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from peersupport.models import CourseContent
 
@@ -33,6 +36,197 @@ class Course(CourseContent):
     content_fields = ("title", "overview", "resources")
 
     objects = CourseQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=CourseContent.history_excluded(markdown_fields))
 
     def __str__(self):
         return self.title
+
+
+class CohortQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The cohorts a staff member works with: all for coordinators, their own for tutors."""
+        from peersupport.roles import is_coordinator, is_tutor
+
+        if is_coordinator(user):
+            return self
+        if is_tutor(user):
+            return self.filter(tutors=user)
+        return self.none()
+
+    def starting_between(self, first_day, last_day):
+        return self.filter(start_date__range=(first_day, last_day))
+
+
+class Cohort(models.Model):
+    """A group of learners taking the course together, with tutors and a timetable."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="cohorts")
+    name = models.CharField(max_length=200, help_text="For example 'Spring 2027, Leeds'.")
+    start_date = models.DateField(
+        help_text=(
+            "Session 1 opens on this date, and each later session a week after the one "
+            "before. You can change any session's date below once the cohort is saved."
+        )
+    )
+    tutors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="tutored_cohorts",
+        blank=True,
+        limit_choices_to={"groups__name": "Tutors"},
+        help_text="Tutors see this cohort's learners and review their essays.",
+    )
+    contact_email = models.EmailField(
+        blank=True,
+        help_text="Shown to learners as who to contact about the course.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "name"], name="courses_cohort_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+    def visible_to(self, user):
+        return self.filter(cohort__in=Cohort.objects.visible_to(user))
+
+
+class Enrolment(models.Model):
+    """A learner's place in a cohort. Withdrawing keeps everything they wrote."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrolments")
+    # PROTECT: deleting an account must never silently take a learner's work.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments"
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cohort", "learner__last_name", "learner__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "learner"], name="courses_enrolment_once_per_cohort"
+            ),
+            # A learner studies in one cohort at a time; this partial unique
+            # index is also what the learner's every page looks up.
+            models.UniqueConstraint(
+                fields=["learner"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="courses_enrolment_one_active_per_learner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Enrolment #{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class SessionRelease(models.Model):
+    """The date a session opens for one cohort."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="releases")
+    session = models.ForeignKey(
+        "course_sessions.Session", on_delete=models.CASCADE, related_name="releases"
+    )
+    opens_on = models.DateField()
+
+    class Meta:
+        ordering = ["cohort", "session__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "session"], name="courses_sessionrelease_once_per_session"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Opens on {self.opens_on:%d %b %Y}"
+
+
+class AssignmentDeadline(models.Model):
+    """When an assignment is due for a cohort (end of that day)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="deadlines")
+    assignment = models.ForeignKey(
+        "assessments.Assignment", on_delete=models.CASCADE, related_name="deadlines"
+    )
+    due_on = models.DateField(help_text="Work is on time until the end of this day.")
+
+    class Meta:
+        ordering = ["cohort", "assignment__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "assignment"], name="courses_deadline_once_per_assignment"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Due on {self.due_on:%d %b %Y}"
+
+
+class DeadlineExtension(models.Model):
+    """A later deadline for one learner on one assignment."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="extensions")
+    assignment = models.ForeignKey(
+        "assessments.Assignment", on_delete=models.CASCADE, related_name="extensions"
+    )
+    due_on = models.DateField()
+    reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For the course team only; learners see just the new date.",
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["enrolment", "assignment__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "assignment"], name="courses_extension_once_per_assignment"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Extended to {self.due_on:%d %b %Y}"
+
+
+class LearnerManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(is_staff=False, is_superuser=False)
+
+
+class Learner(User):
+    """Learner accounts (users who are not staff), as the admin lists them."""
+
+    objects = LearnerManager()
+
+    class Meta:
+        proxy = True
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username

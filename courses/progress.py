@@ -1,7 +1,11 @@
-"""A learner's progress through the course, computed in two queries."""
+"""A learner's progress through the course and their deadlines, in a few queries."""
 
 from dataclasses import dataclass
+from datetime import date
 
+from assessments.models import Assignment
+from courses.access import CourseAccess
+from courses.models import AssignmentDeadline, DeadlineExtension
 from sessions.models import Session, SessionCompletion
 
 
@@ -9,6 +13,14 @@ from sessions.models import Session, SessionCompletion
 class SessionProgress:
     session: Session
     completed: bool
+    is_open: bool
+    opens_on: date | None
+
+    @property
+    def state(self) -> str:
+        if self.completed:
+            return "completed"
+        return "open" if self.is_open else "not_open"
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,13 @@ class CourseProgress:
         return round(100 * self.completed_count / self.total) if self.total else 0
 
 
+@dataclass(frozen=True)
+class AssignmentDue:
+    assignment: Assignment
+    due_on: date | None
+    is_extended: bool
+
+
 def completed_session_ids(learner, course) -> set[int]:
     return set(
         SessionCompletion.objects.filter(learner=learner, session__course=course).values_list(
@@ -36,7 +55,30 @@ def completed_session_ids(learner, course) -> set[int]:
     )
 
 
-def course_progress(learner, course) -> CourseProgress:
-    sessions = Session.objects.for_course(course).only("pk", "course_id", "number", "title")
-    done = completed_session_ids(learner, course)
-    return CourseProgress([SessionProgress(s, s.pk in done) for s in sessions])
+def course_progress(learner, access: CourseAccess) -> CourseProgress:
+    sessions = Session.objects.for_course(access.course).only("pk", "course_id", "number", "title")
+    done = completed_session_ids(learner, access.course)
+    return CourseProgress(
+        [SessionProgress(s, s.pk in done, access.is_open(s), access.opens_on(s)) for s in sessions]
+    )
+
+
+def assignments_due(access: CourseAccess) -> list[AssignmentDue]:
+    """Each assignment with the learner's deadline: their extension, else the cohort's."""
+    assignments = list(Assignment.objects.filter(course=access.course).order_by("number"))
+    if access.cohort is None:
+        return [AssignmentDue(a, None, False) for a in assignments]
+    cohort_dates = dict(
+        AssignmentDeadline.objects.filter(cohort=access.cohort).values_list(
+            "assignment_id", "due_on"
+        )
+    )
+    extended = dict(
+        DeadlineExtension.objects.filter(enrolment=access.enrolment).values_list(
+            "assignment_id", "due_on"
+        )
+    )
+    return [
+        AssignmentDue(a, extended.get(a.pk, cohort_dates.get(a.pk)), a.pk in extended)
+        for a in assignments
+    ]

@@ -1,21 +1,24 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
+from courses.access import learner_page
 from courses.models import Course
-from courses.progress import course_progress
+from courses.progress import assignments_due, course_progress
 
 
+@learner_page
 def dashboard(request):
-    course = Course.objects.current()
-    if course is None:
-        return render(request, "courses/no_course.html", status=503)
+    access = request.access
     return render(
         request,
         "courses/dashboard.html",
         {
-            "course": course,
-            "progress": course_progress(request.user, course),
-            "assignments": list(course.assignments.all()),
+            "access": access,
+            "course": access.course,
+            "cohort": access.cohort,
+            "tutors": list(access.cohort.tutors.all()) if access.cohort else [],
+            "progress": course_progress(request.user, access),
+            "assignments": assignments_due(access),
         },
     )
 

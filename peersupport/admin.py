@@ -1,23 +1,123 @@
-"""Admin helpers shared by every app's admin."""
+"""Admin building blocks shared by every app: row scoping, Markdown preview,
+content history with diffs."""
+
+import difflib
 
 from django.contrib import admin
-from django.utils.html import format_html
+from django.db import models
+from django.http import Http404
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from peersupport.roles import is_coordinator, is_tutor
 
 
 def rendered_preview(html_field: str, description: str):
     """A read-only admin field showing a Markdown field as learners see it.
 
-    It shows the stored, sanitised HTML (the renderer's output), so what the
-    coordinator sees after saving is exactly what reaches learners.
+    It shows the stored, sanitised HTML (the renderer's output). With
+    JavaScript, static/admin/js/markdown-preview.js keeps it up to date as the
+    coordinator types.
     """
 
     @admin.display(description=description)
     def preview(self, obj):
         html = getattr(obj, html_field, "") if obj is not None else ""
-        if not html:
-            return "Save to see how this looks to learners."
         # Safe: produced by peersupport.rendering, which sanitises with bleach.
         return format_html('<div class="markdown-preview">{}</div>', mark_safe(html))  # noqa: S308
 
     return preview
+
+
+class NotFoundAdmin(admin.ModelAdmin):
+    """An object outside the user's rows is a 404, as everywhere else in the app.
+
+    Django's admin would redirect to its front page with "doesn't exist", a
+    different answer from the 403 of a forbidden model; a plain 404 confirms
+    nothing.
+    """
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+
+class CohortScopedAdmin(NotFoundAdmin):
+    """Rows that belong to cohorts: coordinators see them all, a tutor only
+    those of the cohorts they tutor, anyone else none.
+
+    ``cohort_lookup`` is the path from the model to its Cohort. This is the
+    one place the admin narrows rows by role; every admin of learners' data
+    builds on it.
+    """
+
+    cohort_lookup = "cohort"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        user = request.user
+        if is_coordinator(user):
+            return queryset
+        if is_tutor(user):
+            # A subquery, not a join, so a row reachable through two of the
+            # tutor's cohorts is still listed once.
+            mine = self.model._default_manager.filter(
+                **{f"{self.cohort_lookup}__tutors": user}
+            ).values("pk")
+            return queryset.filter(pk__in=mine)
+        return queryset.none()
+
+
+class TextDiffHelper(HistoricalRecordContextHelper):
+    """Shows what changed in long text as a word diff rather than cut-off text."""
+
+    def stringify_delta_change_values(self, change, old, new):
+        if isinstance(old, str) and isinstance(new, str):
+            return word_diff(old, new)
+        return super().stringify_delta_change_values(change, old, new)
+
+
+def word_diff(old: str, new: str) -> tuple[str, str]:
+    """(old, new) as HTML, with removed words in <del> and added words in <ins>."""
+    old_words, new_words = old.split(" "), new.split(" ")
+    old_html, new_html = [], []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        before = escape(" ".join(old_words[i1:i2]))
+        after = escape(" ".join(new_words[j1:j2]))
+        if tag == "equal":
+            old_html.append(_elide(before))
+            new_html.append(_elide(after))
+            continue
+        if before:
+            old_html.append(f"<del>{before}</del>")
+        if after:
+            new_html.append(f"<ins>{after}</ins>")
+    return mark_safe(" ".join(old_html)), mark_safe(" ".join(new_html))  # noqa: S308 - escaped above
+
+
+def _elide(text: str, keep: int = 60) -> str:
+    """Unchanged stretches shortened to their ends, so the change stands out."""
+    if len(text) <= 2 * keep + 5:
+        return text
+    return f"{text[:keep]} … {text[-keep:]}"
+
+
+class ContentAdmin(SimpleHistoryAdmin, NotFoundAdmin):
+    """Course content: revision history (who, when, a diff, revert) and a live
+    preview of every Markdown field."""
+
+    class Media:
+        js = ["admin/js/markdown-preview.js"]
+        css = {"all": ["admin/css/peersupport-admin.css"]}
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return TextDiffHelper(self.model, historical_record)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        markdown_fields = getattr(self.model, "markdown_fields", {})
+        if isinstance(db_field, models.TextField) and db_field.name in markdown_fields:
+            formfield.widget.attrs["data-markdown-preview"] = f"{db_field.name}_preview"
+        return formfield

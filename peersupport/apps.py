@@ -1,6 +1,16 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class PeerSupportConfig(AppConfig):
+    default = True
     name = "peersupport"
     verbose_name = "Peer Support Training"
+
+
+class PeerSupportAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the project's AdminSite (its front page lists
+    what to do next)."""
+
+    default = False
+    default_site = "peersupport.admin_site.PeerSupportAdminSite"

@@ -57,6 +57,16 @@ class CourseContent(MarkdownRendered):
     class Meta:
         abstract = True
 
+    @staticmethod
+    def history_excluded(markdown_fields: dict[str, str]) -> list[str]:
+        """Fields a content model's history leaves out: derived, not edited.
+
+        Reverting to an old version saves the row, which renders its HTML
+        again; the load fingerprint stays, so a revert to the loaded text makes
+        the row "unchanged" for load_course once more.
+        """
+        return [*markdown_fields.values(), "loaded_fingerprint", "updated_at"]
+
     def content_values(self) -> dict:
         return {name: getattr(self, name) for name in self.content_fields}
 

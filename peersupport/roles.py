@@ -35,3 +35,24 @@ def grant(apps, schema_editor, roles: dict[str, dict[str, list[str]]]) -> None:
             if permissions.count() != len(codenames):
                 raise RuntimeError(f"Missing permissions for {model_label}: {codenames}")
             group.permissions.add(*permissions)
+
+
+def role_names(user) -> frozenset[str]:
+    """The role groups ``user`` belongs to, looked up once per request's user."""
+    if not user.is_authenticated or not user.is_staff:
+        return frozenset()
+    cached = getattr(user, "_peersupport_roles", None)
+    if cached is None:
+        cached = frozenset(
+            user.groups.filter(name__in=[TUTORS, COORDINATORS]).values_list("name", flat=True)
+        )
+        user._peersupport_roles = cached
+    return cached
+
+
+def is_coordinator(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or COORDINATORS in role_names(user))
+
+
+def is_tutor(user) -> bool:
+    return TUTORS in role_names(user)

@@ -31,13 +31,14 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "peersupport.apps.PeerSupportAdminConfig",  # django.contrib.admin, with our AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "simple_history",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # Bootstrap's CSS/JS, from the django-bootstrap-static package
@@ -60,7 +61,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change to course content (its revision history).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = ["peersupport.auth.EmailOrUsernameBackend"]
 
 ROOT_URLCONF = "peersupport.urls"
 
@@ -168,6 +173,8 @@ else:
     EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
+# Who learners contact about the course when no cohort names someone.
+COURSE_CONTACT_EMAIL = env_str("DJANGO_COURSE_CONTACT_EMAIL", "")
 DEFAULT_FROM_EMAIL = env_str(
     "DJANGO_DEFAULT_FROM_EMAIL", "Peer Support Training <noreply@localhost>"
 )

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from peersupport.admin import rendered_preview
+from peersupport.admin import ContentAdmin, rendered_preview
 from reflections.models import ReflectionPrompt
 
 
 @admin.register(ReflectionPrompt)
-class ReflectionPromptAdmin(admin.ModelAdmin):
+class ReflectionPromptAdmin(ContentAdmin):
     list_display = ["__str__", "session", "lesson", "order"]
     list_filter = ["session"]
     list_select_related = ["session", "lesson"]

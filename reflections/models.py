@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from peersupport.models import CourseContent
 
@@ -28,6 +29,7 @@ class ReflectionPrompt(CourseContent):
 
     markdown_fields = {"text": "text_html"}
     content_fields = ("text",)
+    history = HistoricalRecords(excluded_fields=CourseContent.history_excluded(markdown_fields))
 
     class Meta:
         ordering = ["session", "lesson", "order", "pk"]

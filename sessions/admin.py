@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from peersupport.admin import rendered_preview
+from peersupport.admin import ContentAdmin, rendered_preview
 from reflections.models import ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session
 
@@ -27,7 +27,7 @@ class SessionPromptInline(admin.StackedInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ContentAdmin):
     list_display = ["number", "title", "has_content_note", "updated_at"]
     list_display_links = ["number", "title"]
     ordering = ["course", "number"]
@@ -64,7 +64,7 @@ class LessonPromptInline(admin.StackedInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(ContentAdmin):
     list_display = ["title", "session", "order", "updated_at"]
     list_filter = ["session"]
     list_select_related = ["session"]

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from peersupport.models import CourseContent
 
@@ -41,6 +42,7 @@ class Session(CourseContent):
     content_fields = ("title", "aim", "content_note", "body")
 
     objects = SessionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=CourseContent.history_excluded(markdown_fields))
 
     class Meta:
         ordering = ["course", "number"]
@@ -73,6 +75,7 @@ class Lesson(CourseContent):
 
     markdown_fields = {"body": "body_html"}
     content_fields = ("title", "order", "body")
+    history = HistoricalRecords(excluded_fields=CourseContent.history_excluded(markdown_fields))
 
     class Meta:
         ordering = ["session", "order", "pk"]
@@ -124,6 +127,8 @@ class ExerciseFile(models.Model):
     # sha256 of the file as load_course last wrote it (empty for uploads).
     loaded_checksum = models.CharField(max_length=64, blank=True, editable=False)
     order = models.PositiveSmallIntegerField(default=1)
+
+    history = HistoricalRecords(excluded_fields=["size", "content_type", "loaded_checksum"])
 
     class Meta:
         ordering = ["lesson", "order", "pk"]

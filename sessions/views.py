@@ -3,24 +3,29 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from courses.models import Course
+from courses.access import learner_page
 from reflections.models import ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session, SessionCompletion
 
 
-def _current_course():
-    course = Course.objects.current()
-    if course is None:
-        raise Http404("The course has not been set up yet.")
-    return course
+def _get_session(request, number: int) -> Session:
+    return get_object_or_404(Session, course=request.access.course, number=number)
 
 
-def _get_session(number: int) -> Session:
-    return get_object_or_404(Session, course=_current_course(), number=number)
+def _not_open_yet(request, session, lesson=None):
+    """What a learner sees of a session before its opening date: only the date."""
+    return render(
+        request,
+        "sessions/not_open.html",
+        {"session": session, "lesson": lesson, "opens_on": request.access.opens_on(session)},
+    )
 
 
+@learner_page
 def session_detail(request, number):
-    session = _get_session(number)
+    session = _get_session(request, number)
+    if not request.access.is_open(session):
+        return _not_open_yet(request, session)
     return render(
         request,
         "sessions/session_detail.html",
@@ -35,13 +40,16 @@ def session_detail(request, number):
     )
 
 
+@learner_page
 def lesson_detail(request, number, slug):
     lesson = get_object_or_404(
         Lesson.objects.select_related("session"),
-        session__course=_current_course(),
+        session__course=request.access.course,
         session__number=number,
         slug=slug,
     )
+    if not request.access.is_open(lesson.session):
+        return _not_open_yet(request, lesson.session, lesson)
     return render(
         request,
         "sessions/lesson_detail.html",
@@ -55,10 +63,13 @@ def lesson_detail(request, number, slug):
 
 
 @require_POST
+@learner_page
 def session_completion(request, number):
     """Mark a session complete (completed=1) or not complete (completed=0)."""
-    session = _get_session(number)
-    if request.POST.get("completed") == "1":
+    session = _get_session(request, number)
+    if not request.access.is_open(session):
+        messages.error(request, "This session has not opened yet, so it can’t be completed.")
+    elif request.POST.get("completed") == "1":
         SessionCompletion.objects.get_or_create(learner=request.user, session=session)
         messages.success(request, f"Session {session.number} is marked as complete. Well done.")
     else:
@@ -67,14 +78,17 @@ def session_completion(request, number):
     return redirect(session)
 
 
+@learner_page
 def exercise_file_download(request, number, slug, pk):
     exercise_file = get_object_or_404(
-        ExerciseFile,
+        ExerciseFile.objects.select_related("lesson__session"),
         pk=pk,
         lesson__slug=slug,
         lesson__session__number=number,
-        lesson__session__course=_current_course(),
+        lesson__session__course=request.access.course,
     )
+    if not request.access.is_open(exercise_file.lesson.session):
+        raise Http404("This session has not opened yet.")
     try:
         handle = exercise_file.file.open("rb")
     except FileNotFoundError:

@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from courses import timetable
 from courses.content_files import DEFAULT_CONTENT_DIR, load_course
-from courses.models import Course
+from courses.models import Cohort, Course, Enrolment
 from peersupport.roles import COORDINATORS, TUTORS
 
 PASSWORD = "a-long-test-password"
@@ -30,8 +33,22 @@ def make_user(username, group=None, **extra):
     return user
 
 
+def make_cohort(course, name, start=None, tutors=(), learners=()):
+    """A cohort with its default timetable; by default every session is open."""
+    from django.utils import timezone
+
+    start = start or timezone.localdate() - timedelta(weeks=12)
+    cohort = Cohort.objects.create(course=course, name=name, start_date=start)
+    cohort.tutors.add(*tutors)
+    timetable.create_timetable(cohort)
+    for learner in learners:
+        Enrolment.objects.create(cohort=cohort, learner=learner)
+    return cohort
+
+
 # Three learners for every permission test (healthchecks' alice, bob and
-# charlie): the owner, a peer in the same cohort, an outsider.
+# charlie): the owner, a peer in the same cohort, an outsider in another
+# cohort; and a tutor for each of the two cohorts.
 @pytest.fixture
 def alice(db):
     return make_user("alice")
@@ -53,12 +70,29 @@ def tutor(db):
 
 
 @pytest.fixture
+def other_tutor(db):
+    return make_user("otto", TUTORS)
+
+
+@pytest.fixture
+def cohort(course, alice, bob, tutor):
+    """Alice and Bob's cohort, tutored by Tina; every session open."""
+    return make_cohort(course, "Spring", tutors=[tutor], learners=[alice, bob])
+
+
+@pytest.fixture
+def other_cohort(course, charlie, other_tutor):
+    """Charlie's cohort, tutored by Otto."""
+    return make_cohort(course, "Autumn", tutors=[other_tutor], learners=[charlie])
+
+
+@pytest.fixture
 def coordinator(db):
     return make_user("cora", COORDINATORS)
 
 
 @pytest.fixture
-def alice_client(client, alice):
+def alice_client(client, alice, cohort):
     client.force_login(alice)
     return client
 

@@ -181,14 +181,16 @@ def test_there_is_no_public_media_url(client, exercise_file):
 
 
 # Query counts: what each page asks the database, pinned so they cannot grow
-# with the number of sessions, lessons or prompts.
-#   session (1), user (1)  -- the login
-#   course (1), sessions (1), completions (1), assignments (1)
-DASHBOARD_QUERIES = 6
-#   login (2), course (1), session (1), lessons (1), session prompts (1), completed? (1)
-SESSION_QUERIES = 7
-#   login (2), course (1), lesson with its session (1), files (1), prompts (1)
-LESSON_QUERIES = 6
+# with the number of sessions, lessons or prompts. Every learner page starts
+# with the login (session, user) and the learner's access (enrolment with
+# cohort and course, the cohort's opening dates): 4 queries.
+#   access (4), tutors (1), sessions (1), completions (1), assignments (1),
+#   cohort deadlines (1), my extensions (1)
+DASHBOARD_QUERIES = 10
+#   access (4), session (1), lessons (1), session prompts (1), completed? (1)
+SESSION_QUERIES = 8
+#   access (4), lesson with its session (1), files (1), prompts (1)
+LESSON_QUERIES = 7
 
 
 def add_lessons(course, count):
@@ -222,7 +224,15 @@ def test_page_query_counts_do_not_grow_with_the_course(
     assert alice_client.get("/").context["progress"].completed_count == 11
 
 
-def test_dashboard_without_a_course_says_so_kindly(alice_client, db):
-    response = alice_client.get("/")
-    assert response.status_code == 503
-    assert b"The course isn\xe2\x80\x99t ready yet" in response.content
+@pytest.mark.parametrize("url", LEARNER_URLS)
+def test_a_learner_in_no_cohort_is_told_kindly_whom_to_contact(
+    client, course, charlie, url, settings
+):
+    settings.COURSE_CONTACT_EMAIL = "courses@example.org"
+    client.force_login(charlie)
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "You are not in a course group yet" in html
+    assert "mailto:courses@example.org" in html
+    assert "When I was 26" not in html and "Aim of this session" not in html

@@ -1,11 +1,20 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
+from courses import timetable
+from courses.models import Cohort, Course, Enrolment
 from peersupport.roles import COORDINATORS, TUTORS
 
+DEMO_COHORT = "Demo cohort"
+# The demo cohort started three weeks ago: sessions 1 to 4 are open, the rest
+# show the date they open.
+DEMO_COHORT_STARTED_WEEKS_AGO = 3
 DEMO_PASSWORD = "peersupport-demo"  # noqa: S105 - documented demo password
 
 # username: (first name, last name, role group or None for a learner)
@@ -51,9 +60,34 @@ class Command(BaseCommand):
             else:
                 user.groups.clear()
             self.stdout.write(f"{'Created' if created else 'Updated'} {username}")
+        self.seed_cohort(User)
         self.stdout.write(
             "Demo logins (password: "
             + ("the one you gave" if password != DEMO_PASSWORD else DEMO_PASSWORD)
             + "): "
             + ", ".join(DEMO_ACCOUNTS)
+        )
+
+    def seed_cohort(self, User):
+        course = Course.objects.current()
+        if course is None:
+            self.stdout.write("No course loaded (run load_course first): no demo cohort made.")
+            return
+        start = timezone.localdate() - timedelta(weeks=DEMO_COHORT_STARTED_WEEKS_AGO)
+        cohort, created = Cohort.objects.get_or_create(
+            course=course,
+            name=DEMO_COHORT,
+            defaults={"start_date": start, "contact_email": "coordinator@example.com"},
+        )
+        cohort.tutors.add(User.objects.get(username="tutor"))
+        timetable.create_timetable(cohort)
+        for username in ("learner", "learner2"):
+            learner = User.objects.get(username=username)
+            if not Enrolment.objects.active().filter(learner=learner).exists():
+                Enrolment.objects.update_or_create(
+                    cohort=cohort, learner=learner, defaults={"withdrawn_at": None}
+                )
+        self.stdout.write(
+            f"{'Created' if created else 'Kept'} {DEMO_COHORT} (started {cohort.start_date}), "
+            "with learner and learner2 enrolled and tutor as its tutor"
         )

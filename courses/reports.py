@@ -1,0 +1,157 @@
+"""The per-cohort progress report: the table, its CSV and the chart's figures.
+
+Counts only: the report never carries what a learner wrote.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Max
+
+from assessments.models import Assignment
+from courses.models import Cohort, Enrolment
+from sessions.models import Session, SessionCompletion
+
+
+@dataclass(frozen=True)
+class LearnerProgress:
+    enrolment: Enrolment
+    sessions_completed: int
+    reflections_written: int
+    assignment_statuses: list[str]
+    last_active: datetime | None
+
+    @property
+    def name(self) -> str:
+        learner = self.enrolment.learner
+        return learner.get_full_name() or learner.username
+
+
+# The chart's geometry, in SVG user units: a label, the bar, the count.
+BAR_X, BAR_SPAN, ROW_HEIGHT = 70, 450, 10
+
+
+@dataclass(frozen=True)
+class SessionBar:
+    session: Session
+    completed: int
+    percent: int
+
+    @property
+    def width(self) -> float:
+        return BAR_SPAN * self.percent / 100
+
+
+@dataclass(frozen=True)
+class CohortReport:
+    cohort: Cohort
+    rows: list[LearnerProgress]
+    bars: list[SessionBar]
+    assignments: list[Assignment]
+
+    @property
+    def active_count(self) -> int:
+        return sum(1 for row in self.rows if row.enrolment.is_active)
+
+    @property
+    def chart_height(self) -> int:
+        return ROW_HEIGHT * len(self.bars)
+
+
+def cohort_report(cohort: Cohort) -> CohortReport:
+    enrolments = list(
+        Enrolment.objects.filter(cohort=cohort)
+        .select_related("learner")
+        .order_by("learner__last_name", "learner__first_name", "learner__username")
+    )
+    learner_ids = [e.learner_id for e in enrolments]
+    per_learner = {
+        row["learner_id"]: row
+        for row in SessionCompletion.objects.filter(
+            learner_id__in=learner_ids, session__course=cohort.course_id
+        )
+        .values("learner_id")
+        .annotate(done=Count("pk"), latest=Max("completed_at"))
+    }
+    sessions = list(Session.objects.filter(course=cohort.course_id).order_by("number"))
+    active_ids = [e.learner_id for e in enrolments if e.is_active]
+    per_session = dict(
+        SessionCompletion.objects.filter(learner_id__in=active_ids, session__in=sessions)
+        .values("session_id")
+        .annotate(done=Count("pk"))
+        .values_list("session_id", "done")
+    )
+    assignments = list(Assignment.objects.filter(course=cohort.course_id).order_by("number"))
+    statuses = assignment_statuses(learner_ids, assignments)
+    reflections = reflection_counts(learner_ids)
+    rows = [
+        LearnerProgress(
+            enrolment=e,
+            sessions_completed=per_learner.get(e.learner_id, {}).get("done", 0),
+            reflections_written=reflections.get(e.learner_id, 0),
+            assignment_statuses=statuses.get(e.learner_id, ["Not started"] * len(assignments)),
+            last_active=_latest(
+                e.learner.last_login, per_learner.get(e.learner_id, {}).get("latest")
+            ),
+        )
+        for e in enrolments
+    ]
+    total = len(active_ids)
+    bars = [
+        SessionBar(s, per_session.get(s.pk, 0), round(100 * per_session.get(s.pk, 0) / total))
+        if total
+        else SessionBar(s, 0, 0)
+        for s in sessions
+    ]
+    return CohortReport(cohort, rows, bars, assignments)
+
+
+def reflection_counts(learner_ids: list[int]) -> dict[int, int]:
+    """How many reflections each learner has written (a later issue adds the journal)."""
+    return {}
+
+
+def assignment_statuses(learner_ids: list[int], assignments) -> dict[int, list[str]]:
+    """Each learner's status per assignment (a later issue adds submissions)."""
+    return {}
+
+
+def _latest(*moments):
+    present = [m for m in moments if m is not None]
+    return max(present) if present else None
+
+
+def report_csv(report: CohortReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "Learner",
+            "Email",
+            "Status",
+            "Sessions completed",
+            "Reflections written",
+            *[f"Assignment {a.number}" for a in report.assignments],
+            "Last active",
+        ]
+    )
+    for row in report.rows:
+        writer.writerow(
+            [
+                _csv_safe(row.name),
+                _csv_safe(row.enrolment.learner.email),
+                "Enrolled" if row.enrolment.is_active else "Withdrawn",
+                row.sessions_completed,
+                row.reflections_written,
+                *row.assignment_statuses,
+                row.last_active.isoformat(timespec="minutes") if row.last_active else "",
+            ]
+        )
+    return out.getvalue()
+
+
+def _csv_safe(value: str) -> str:
+    """Stop a spreadsheet treating a name like '=HYPERLINK(...)' as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

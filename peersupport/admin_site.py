@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from peersupport.rendering import render_markdown
+
+
+class PeerSupportAdminSite(admin.AdminSite):
+    site_header = "Peer Support Training — administration"
+    site_title = "Peer Support Training admin"
+    index_title = "Course administration"
+
+    def get_urls(self):
+        return [
+            path(
+                "markdown-preview/",
+                self.admin_view(self.markdown_preview),
+                name="markdown_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def index(self, request, extra_context=None):
+        from courses.todo import todo_for
+
+        extra_context = {**(extra_context or {}), "todo_items": todo_for(request.user)}
+        return super().index(request, extra_context)
+
+    @staticmethod
+    @require_POST
+    def markdown_preview(request):
+        """Render Markdown for the admin's live preview; staff only (admin_view)."""
+        return JsonResponse({"html": render_markdown(request.POST.get("text", ""))})

@@ -1,0 +1,18 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class EmailOrUsernameBackend(ModelBackend):
+    """Log in with a username or with the account's email address.
+
+    Learners imported from a spreadsheet know their email address, not a
+    username. An address shared by several accounts logs none of them in.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username and "@" in username:
+            User = get_user_model()
+            matches = list(User._default_manager.filter(email__iexact=username.strip())[:2])
+            if len(matches) == 1:
+                username = matches[0].get_username()
+        return super().authenticate(request, username=username, password=password, **kwargs)
