@@ -134,7 +134,7 @@ def _read(path: Path) -> tuple[dict, str]:
         raise ContentError(path, f"its front matter is not valid YAML ({error})") from None
     if not isinstance(post.metadata, dict):
         raise ContentError(path, "its front matter must be a list of 'key: value' lines")
-    return post.metadata, post.content.strip() + "\n" if post.content.strip() else ""
+    return post.metadata, post.content.strip()
 
 
 def _read_session(path: Path) -> SessionSource:

@@ -57,6 +57,16 @@ class CourseContent(MarkdownRendered):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # Browsers send text areas with CRLF line ends and the admin strips
+        # trailing space; store content the way files and forms agree on, so
+        # saving an untouched form is not mistaken for an edit.
+        for name in self.content_fields:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                setattr(self, name, value.replace("\r\n", "\n").strip())
+        super().save(*args, **kwargs)
+
     @staticmethod
     def history_excluded(markdown_fields: dict[str, str]) -> list[str]:
         """Fields a content model's history leaves out: derived, not edited.

@@ -19,6 +19,7 @@ kept, only the formatting lost.
 
 import logging
 import re
+import threading
 from dataclasses import dataclass
 
 import bleach
@@ -82,19 +83,14 @@ def render_markdown(text: str | None, profile: Profile = CONTENT) -> str:
     if len(text) > MAX_MARKDOWN_CHARS or inline_cost(text) > MAX_INLINE_COST:
         return plain_text_html(text)
     try:
-        html = markdown.Markdown(
-            extensions=_extensions(profile),
-            output_format="html",
-        )
-        if not profile.raw_html:
-            # Typed HTML is shown as the characters typed, not parsed.
-            html.preprocessors.deregister("html_block")
-            html.inlinePatterns.deregister("html")
-        converted = html.convert(text)
+        converted = _converter(profile).reset().convert(text)
     except Exception as error:  # RecursionError, and anything else the library trips on
         # Log the kind of failure only: the text may be a learner's private
         # writing, and a RecursionError's traceback runs to thousands of lines.
         logger.warning("Markdown shown as plain text: %s", type(error).__name__)
+        # A conversion that failed half-way leaves the instance's parser in a
+        # broken state that reset() does not clear: build a fresh one next time.
+        _converters.__dict__.pop(profile.name, None)
         return plain_text_html(text)
     return sanitise_html(converted, profile)
 
@@ -157,8 +153,22 @@ def inline_cost(text: str) -> int:
     return total
 
 
-def _extensions(profile: Profile) -> list:
-    extensions = ["extra", "sane_lists", "smarty"]
-    if profile.heading_ids:
-        extensions.append("toc")
-    return extensions
+_converters = threading.local()
+
+
+def _converter(profile: Profile) -> markdown.Markdown:
+    """One Markdown instance per profile and thread: building one loads every
+    extension, which costs more than most conversions. Instances are not
+    thread-safe, hence one per thread; ``reset()`` clears state between texts."""
+    converter = getattr(_converters, profile.name, None)
+    if converter is None:
+        extensions = ["extra", "sane_lists", "smarty"]
+        if profile.heading_ids:
+            extensions.append("toc")
+        converter = markdown.Markdown(extensions=extensions, output_format="html")
+        if not profile.raw_html:
+            # Typed HTML is shown as the characters typed, not parsed.
+            converter.preprocessors.deregister("html_block")
+            converter.inlinePatterns.deregister("html")
+        setattr(_converters, profile.name, converter)
+    return converter

@@ -12,11 +12,35 @@ from peersupport.roles import COORDINATORS, TUTORS
 PASSWORD = "a-long-test-password"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the course once into the test database; each test's transaction
+    rolls back what it changes."""
+    with django_db_blocker.unblock():
+        load_course(DEFAULT_CONTENT_DIR)
+
+
 @pytest.fixture
 def course(db) -> Course:
     """The whole course, loaded from content/ as `make run` loads it."""
-    load_course(DEFAULT_CONTENT_DIR)
-    return Course.objects.get()
+    course = Course.objects.first()
+    if course is None:  # a transactional (browser) test emptied the database
+        load_course(DEFAULT_CONTENT_DIR)
+        course = Course.objects.get()
+    return course
+
+
+@pytest.fixture
+def empty_database(db):
+    """No course content, for tests of loading it."""
+    from assessments.models import Assignment
+    from reflections.models import ReflectionPrompt
+    from sessions.models import Session
+
+    Assignment.objects.all().delete()
+    ReflectionPrompt.objects.all().delete()
+    Session.objects.all().delete()
+    Course.objects.all().delete()
 
 
 def make_user(username, group=None, **extra):

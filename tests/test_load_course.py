@@ -12,7 +12,7 @@ from courses.models import Course
 from reflections.models import ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("empty_database")
 
 
 @pytest.fixture

@@ -146,3 +146,8 @@ def test_rerender_markdown_command_rewrites_stale_html(course, capsys):
     call_command("rerender_markdown")
     assert "<script" not in Session.objects.get(number=1).body_html
     assert "course_sessions.Session: 1 of 11 re-rendered" in capsys.readouterr().out
+
+
+def test_a_failed_render_does_not_spoil_the_next():
+    render_markdown("- " * 496 + "x")  # fails inside Python-Markdown
+    assert render_markdown("**fine**") == "<p><strong>fine</strong></p>"

@@ -6,7 +6,10 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 AXE_OPTIONS = {
     "runOnly": {
@@ -17,7 +20,7 @@ AXE_OPTIONS = {
 }
 
 
-def test_learner_reads_session_three_and_marks_it_complete(page, live_server, alice, course):
+def test_learner_reads_session_three_and_marks_it_complete(page, live_server, alice, cohort):
     log_in(page, live_server)
     progress = page.locator("#course-progress")
     expect(progress).to_have_attribute("value", "0")
@@ -50,7 +53,7 @@ def test_an_anonymous_visitor_logs_in_and_lands_where_they_were_going(
     page.wait_for_url(f"{live_server.url}/sessions/3/a-personal-story-of-recovery/")
 
 
-def test_keyboard_alone_reaches_a_lesson_and_completes_a_session(page, live_server, alice, course):
+def test_keyboard_alone_reaches_a_lesson_and_completes_a_session(page, live_server, alice, cohort):
     log_in(page, live_server)
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
@@ -86,7 +89,7 @@ ANONYMOUS_PAGES = ["/accounts/login/", "/accounts/password_reset/", "/resources/
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["320px", "1280px"])
-def test_learner_pages_pass_axe_and_fit_a_phone(page, live_server, alice, course, viewport):
+def test_learner_pages_pass_axe_and_fit_a_phone(page, live_server, alice, cohort, viewport):
     axe = Axe()
     page.set_viewport_size(viewport)
     failures = {}
@@ -111,3 +114,25 @@ def audit(page, axe, url, viewport):
     if viewport == PHONE:
         screenshot(page, "phone" + url.split("://", 1)[1].split("/", 1)[1].replace("/", "_"))
     return {url: problems} if problems else {}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["320px", "1280px"])
+def test_waiting_and_not_enrolled_pages_pass_axe(
+    page, live_server, alice, charlie, course, viewport
+):
+    from django.utils import timezone
+
+    from tests.conftest import make_cohort
+
+    make_cohort(course, "Later", start=timezone.localdate(), learners=[alice])
+    axe = Axe()
+    page.set_viewport_size(viewport)
+    log_in(page, live_server)
+    failures = {}
+    for path in ["/", "/sessions/5/", "/sessions/5/a-personal-story-of-recovery/"]:
+        failures.update(audit(page, axe, live_server.url + path, viewport))
+    page.context.clear_cookies()
+    log_in(page, live_server, username="charlie")
+    failures.update(audit(page, axe, live_server.url + "/", viewport))
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are not in a course group yet")
+    assert failures == {}
