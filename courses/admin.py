@@ -20,6 +20,7 @@ from courses.models import (
     SessionRelease,
 )
 from courses.reports import cohort_report, report_csv
+from courses.todo import todo_for
 from peersupport.admin import CohortScopedAdmin, ContentAdmin, NotFoundAdmin, rendered_preview
 
 
@@ -85,6 +86,11 @@ class CohortAdmin(NotFoundAdmin):
     inlines = [SessionReleaseInline, AssignmentDeadlineInline, EnrolmentInline]
     actions = ["open_all_sessions"]
     change_form_template = "admin/courses/cohort/change_form.html"
+    change_list_template = "admin/courses/cohort/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "todo_items": todo_for(request.user)}
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         return (

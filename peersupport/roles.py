@@ -18,9 +18,10 @@ def grant(apps, schema_editor, roles: dict[str, dict[str, list[str]]]) -> None:
     # Permissions are normally created after all migrations have run; make
     # sure those of the apps migrated so far exist now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True  # create_permissions skips None
         create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -1,3 +1,4 @@
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -43,6 +44,20 @@ def empty_database(db):
     Course.objects.all().delete()
 
 
+def ensure_roles():
+    """The role groups as the migrations make them. A transactional (browser)
+    test empties the database, groups included; this puts them back."""
+    from django.apps import apps
+
+    from peersupport.roles import grant
+
+    if Group.objects.filter(name__in=[TUTORS, COORDINATORS]).count() == 2:
+        return
+    for migration in ["0002_create_roles", "0004_grant_cohort_roles"]:
+        module = importlib.import_module(f"courses.migrations.{migration}")
+        grant(apps, None, module.ROLES)
+
+
 def make_user(username, group=None, **extra):
     user = get_user_model().objects.create_user(
         username=username,
@@ -53,6 +68,7 @@ def make_user(username, group=None, **extra):
         **extra,
     )
     if group:
+        ensure_roles()
         user.groups.add(Group.objects.get(name=group))
     return user
 

@@ -151,3 +151,9 @@ def test_admin_changelists_queries_do_not_grow_with_rows(coordinator_client, cou
     with CaptureQueriesContext(connection) as many:
         assert coordinator_client.get(url).status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_the_cohort_list_says_what_to_do_next_too(coordinator_client, course):
+    make_cohort(course, "Next week", start=timezone.localdate() + timedelta(days=7))
+    html = coordinator_client.get("/admin/courses/cohort/").content.decode()
+    assert "What to do next" in html and "“Next week” starts on" in html

@@ -29,8 +29,8 @@ DESKTOP = {"width": 1280, "height": 900}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 # Browser tests need the live server to see committed data, so they run in
-# transactional tests; serialized_rollback restores what migrations created
-# (the Tutors and Coordinators groups) after each one empties the database.
+# transactional tests, which empty the database after each test: the
+# fixtures in tests/conftest.py put back what they need (the course, roles).
 # Playwright's sync API runs an event loop in this thread; the live server's
 # database work happens in Django's own thread, but fixtures here touch the ORM.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
