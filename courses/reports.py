@@ -12,6 +12,7 @@ from django.db.models import Count, Max
 
 from assessments.models import Assignment
 from courses.models import Cohort, Enrolment
+from reflections.models import Reflection
 from sessions.models import Session, SessionCompletion
 
 
@@ -109,8 +110,14 @@ def cohort_report(cohort: Cohort) -> CohortReport:
 
 
 def reflection_counts(learner_ids: list[int]) -> dict[int, int]:
-    """How many reflections each learner has written (a later issue adds the journal)."""
-    return {}
+    """How many reflections each learner has written: a count, never the text."""
+    return dict(
+        Reflection.objects.filter(learner_id__in=learner_ids)
+        .written()
+        .values("learner_id")
+        .annotate(count=Count("pk"))
+        .values_list("learner_id", "count")
+    )
 
 
 def assignment_statuses(learner_ids: list[int], assignments) -> dict[int, list[str]]:

@@ -6,6 +6,7 @@ from peersupport import views
 urlpatterns = [
     path("", include("courses.urls")),
     path("sessions/", include("sessions.urls")),
+    path("journal/", include("reflections.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

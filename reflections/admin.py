@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from peersupport.admin import ContentAdmin, rendered_preview
-from reflections.models import ReflectionPrompt
+from peersupport.admin import ContentAdmin, NotFoundAdmin, rendered_preview
+from reflections.models import Reflection, ReflectionPrompt
 
 
 @admin.register(ReflectionPrompt)
@@ -14,3 +14,47 @@ class ReflectionPromptAdmin(ContentAdmin):
     readonly_fields = ["text_preview"]
 
     text_preview = rendered_preview("text_html", "Prompt, as learners see it")
+
+
+@admin.register(Reflection)
+class SharedReflectionAdmin(NotFoundAdmin):
+    """Reflections learners chose to share, for the tutors of their cohorts.
+
+    Read only, and deliberately not scoped like other admins: an answer that
+    is not shared is seen by nobody but its author, so even a coordinator or a
+    superuser sees here only what was shared with them as a tutor.
+    """
+
+    list_display = ["learner_name", "session_number", "prompt_text", "updated_at"]
+    list_select_related = ["learner", "prompt__session"]
+    list_filter = ["prompt__session"]
+    search_fields = ["learner__first_name", "learner__last_name", "learner__email"]
+    fields = ["learner_name", "prompt_text", "answer", "updated_at"]
+    readonly_fields = fields
+    ordering = ["-updated_at"]
+
+    answer = rendered_preview("text_html", "Answer")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).shared_with(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Learner", ordering="learner__last_name")
+    def learner_name(self, reflection):
+        return reflection.learner.get_full_name() or reflection.learner.username
+
+    @admin.display(description="Session", ordering="prompt__session__number")
+    def session_number(self, reflection):
+        return reflection.prompt.session.number
+
+    @admin.display(description="Question")
+    def prompt_text(self, reflection):
+        return reflection.prompt.text

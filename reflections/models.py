@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from peersupport.models import CourseContent
+from peersupport.models import CourseContent, MarkdownRendered
+from peersupport.rendering import LEARNER
 
 
 class ReflectionPrompt(CourseContent):
@@ -48,3 +50,63 @@ class ReflectionPrompt(CourseContent):
         if self.lesson_id and not self.session_id:
             self.session_id = self.lesson.session_id
         super().save(*args, **kwargs)
+
+
+MAX_REFLECTION_CHARS = 100_000
+
+
+class ReflectionQuerySet(models.QuerySet):
+    def written(self):
+        """Answers with words in them (a cleared box is kept as an empty answer)."""
+        return self.exclude(text="")
+
+    def in_course_order(self):
+        return self.select_related("prompt__session", "prompt__lesson").order_by(
+            "prompt__session__number", "prompt__lesson__order", "prompt__order", "prompt_id"
+        )
+
+    def shared_with(self, tutor):
+        """Answers shared by learners in the cohorts ``tutor`` tutors; nothing else."""
+        from courses.models import Enrolment
+
+        learners = Enrolment.objects.filter(cohort__tutors=tutor).values("learner_id")
+        return self.filter(shared_with_tutor=True, learner_id__in=learners).written()
+
+
+class Reflection(MarkdownRendered):
+    """A learner's answer to one prompt: private unless they share it."""
+
+    markdown_profile = LEARNER
+
+    # PROTECT: a learner's writing is only ever removed on purpose (the
+    # learner deletes it, or their account is erased), never as a side effect.
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reflections"
+    )
+    prompt = models.ForeignKey(ReflectionPrompt, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField(blank=True)
+    text_html = models.TextField(blank=True, editable=False)
+    shared_with_tutor = models.BooleanField(
+        "Share with my tutor",
+        default=False,
+        help_text="Off by default. You can turn it on and off at any time.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    markdown_fields = {"text": "text_html"}
+
+    objects = ReflectionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # One answer per learner and prompt: saving again is an update
+            # (last write wins). Also the index every page's lookup uses.
+            models.UniqueConstraint(
+                fields=["learner", "prompt"], name="reflections_reflection_one_per_prompt"
+            ),
+        ]
+
+    def __str__(self):
+        # Never the text: this shows in admin messages and logs.
+        return f"Reflection #{self.pk}"

@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from courses.access import learner_page
 from reflections.models import ReflectionPrompt
+from reflections.services import PromptAnswer, prompt_answers
 from sessions.models import ExerciseFile, Lesson, Session, SessionCompletion
 
 
@@ -21,6 +23,13 @@ def _not_open_yet(request, session, lesson=None):
     )
 
 
+def _prompts_with_answers(request, prompts):
+    if request.access.is_preview:  # staff see the questions, with nothing to answer
+        return [PromptAnswer(prompt, None) for prompt in prompts]
+    return prompt_answers(request.user, prompts)
+
+
+@never_cache  # the page carries the learner's own answers
 @learner_page
 def session_detail(request, number):
     session = _get_session(request, number)
@@ -32,7 +41,7 @@ def session_detail(request, number):
         {
             "session": session,
             "lessons": list(session.lessons.only("pk", "session_id", "slug", "title", "order")),
-            "prompts": list(session.prompts.filter(lesson=None)),
+            "prompts": _prompts_with_answers(request, session.prompts.filter(lesson=None)),
             "is_completed": SessionCompletion.objects.filter(
                 learner=request.user, session=session
             ).exists(),
@@ -40,6 +49,7 @@ def session_detail(request, number):
     )
 
 
+@never_cache
 @learner_page
 def lesson_detail(request, number, slug):
     lesson = get_object_or_404(
@@ -57,7 +67,7 @@ def lesson_detail(request, number, slug):
             "session": lesson.session,
             "lesson": lesson,
             "exercise_files": list(lesson.exercise_files.all()),
-            "prompts": list(ReflectionPrompt.objects.filter(lesson=lesson)),
+            "prompts": _prompts_with_answers(request, ReflectionPrompt.objects.filter(lesson=lesson)),
         },
     )
 

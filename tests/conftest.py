@@ -44,6 +44,14 @@ def empty_database(db):
     Course.objects.all().delete()
 
 
+# The data migrations that grant roles their permissions, in order.
+ROLE_MIGRATIONS = [
+    "courses.migrations.0002_create_roles",
+    "courses.migrations.0004_grant_cohort_roles",
+    "reflections.migrations.0004_grant_reflection_roles",
+]
+
+
 def ensure_roles():
     """The role groups as the migrations make them. A transactional (browser)
     test empties the database, groups included; this puts them back."""
@@ -53,9 +61,11 @@ def ensure_roles():
 
     if Group.objects.filter(name__in=[TUTORS, COORDINATORS]).count() == 2:
         return
-    for migration in ["0002_create_roles", "0004_grant_cohort_roles"]:
-        module = importlib.import_module(f"courses.migrations.{migration}")
-        grant(apps, None, module.ROLES)
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()  # the emptied database's ids are gone
+    for migration in ROLE_MIGRATIONS:
+        grant(apps, None, importlib.import_module(migration).ROLES)
 
 
 def make_user(username, group=None, **extra):

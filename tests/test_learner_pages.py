@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from reflections.models import Reflection, ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session, SessionCompletion
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +112,7 @@ def test_lesson_page_shows_the_story_prompts_and_no_attachment(alice_client, cou
     assert "When I was 26 years old" in html
     assert "Why are personal stories so powerful?" in html
     assert "No attachment" in html
-    assert [p.order for p in response.context["prompts"]] == [1, 2, 3]
+    assert [item.prompt.order for item in response.context["prompts"]] == [1, 2, 3]
 
 
 @pytest.mark.parametrize(
@@ -187,13 +188,15 @@ def test_there_is_no_public_media_url(client, exercise_file):
 #   access (4), tutors (1), sessions (1), completions (1), assignments (1),
 #   cohort deadlines (1), my extensions (1)
 DASHBOARD_QUERIES = 10
-#   access (4), session (1), lessons (1), session prompts (1), completed? (1)
-SESSION_QUERIES = 8
-#   access (4), lesson with its session (1), files (1), prompts (1)
-LESSON_QUERIES = 7
+#   access (4), session (1), lessons (1), session prompts (1), my answers (1),
+#   completed? (1)
+SESSION_QUERIES = 9
+#   access (4), lesson with its session (1), files (1), prompts (1), my answers (1)
+LESSON_QUERIES = 8
 
 
-def add_lessons(course, count):
+def add_lessons(course, count, learner):
+    """More lessons, prompts, files, and the learner's answers to every prompt."""
     for session in Session.objects.filter(course=course):
         for index in range(count):
             lesson = Lesson.objects.create(
@@ -201,6 +204,8 @@ def add_lessons(course, count):
             )
             lesson.prompts.create(session=session, text=f"Question {index}?")
             ExerciseFile.objects.create(lesson=lesson, title="f", file="exercise-files/x.pdf")
+    for prompt in ReflectionPrompt.objects.all():
+        Reflection.objects.get_or_create(learner=learner, prompt=prompt, defaults={"text": "Mine"})
 
 
 def test_page_query_counts_do_not_grow_with_the_course(
@@ -218,7 +223,7 @@ def test_page_query_counts_do_not_grow_with_the_course(
         if round_ == 0:
             # Second round: five more lessons, prompts and files in every
             # session, and every session completed.
-            add_lessons(course, 5)
+            add_lessons(course, 5, alice)
             for session in Session.objects.all():
                 SessionCompletion.objects.create(learner=alice, session=session)
     assert alice_client.get("/").context["progress"].completed_count == 11

@@ -1,0 +1,115 @@
+from itertools import groupby
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from courses.access import learner_page
+from reflections.export import journal_markdown
+from reflections.forms import ReflectionForm
+from reflections.models import Reflection, ReflectionPrompt
+from reflections.services import save_answer
+
+
+def _answerable_prompt(request, prompt_id) -> ReflectionPrompt:
+    """A prompt this learner may answer now; 404 for anything else."""
+    if request.access.is_preview:
+        raise Http404("Staff previews do not save answers.")
+    prompt = get_object_or_404(
+        ReflectionPrompt.objects.select_related("session", "lesson"),
+        pk=prompt_id,
+        session__course=request.access.course,
+    )
+    if not request.access.is_open(prompt.session):
+        raise Http404("This session has not opened yet.")
+    return prompt
+
+
+def _page_of(prompt) -> str:
+    page = prompt.lesson if prompt.lesson_id else prompt.session
+    if prompt.lesson_id:
+        page.session = prompt.session  # already loaded: no query for the URL
+    return f"{page.get_absolute_url()}#prompt-{prompt.pk}"
+
+
+@require_POST
+@sensitive_post_parameters("text")
+@never_cache
+@learner_page
+def answer(request, prompt_id):
+    """Save an answer: autosave (JSON, from static/js/autosave.js) or a plain form POST."""
+    prompt = _answerable_prompt(request, prompt_id)
+    existing = Reflection.objects.filter(learner=request.user, prompt=prompt).first()
+    form = ReflectionForm(request.POST, instance=existing)
+    wants_json = request.headers.get("X-Requested-With") == "fetch"
+    if not form.is_valid():
+        if wants_json:
+            return JsonResponse(
+                {"saved": False, "errors": [e for errs in form.errors.values() for e in errs]},
+                status=400,
+            )
+        return render(
+            request,
+            "reflections/answer_error.html",
+            {"form": form, "prompt": prompt, "back": _page_of(prompt)},
+            status=400,
+        )
+    reflection = save_answer(
+        request.user, prompt, form.cleaned_data["text"], form.cleaned_data["shared_with_tutor"]
+    )
+    saved_at = timezone.localtime(reflection.updated_at)
+    if wants_json:
+        return JsonResponse(
+            {
+                "saved": True,
+                "saved_at": f"{saved_at:%H:%M}",
+                "updated_at": int(reflection.updated_at.timestamp() * 1000),
+                "shared": reflection.shared_with_tutor,
+                "length": len(reflection.text),
+            }
+        )
+    messages.success(request, f"Your answer was saved at {saved_at:%H:%M}.")
+    return redirect(_page_of(prompt))
+
+
+@never_cache
+@learner_page
+def journal(request):
+    reflections = Reflection.objects.filter(learner=request.user).written().in_course_order()
+    sessions = [
+        (session, list(answers))
+        for session, answers in groupby(reflections, key=lambda r: r.prompt.session)
+    ]
+    return render(request, "reflections/journal.html", {"sessions": sessions})
+
+
+@never_cache
+@learner_page
+def journal_export(request):
+    reflections = Reflection.objects.filter(learner=request.user).written().in_course_order()
+    response = HttpResponse(
+        journal_markdown(request.user, reflections), content_type="text/markdown; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="my-journal-{stamp}.md"'
+    return response
+
+
+@never_cache
+@sensitive_post_parameters()
+@learner_page
+def delete_answer(request, pk):
+    reflection = get_object_or_404(
+        Reflection.objects.select_related("prompt__session", "prompt__lesson"),
+        pk=pk,
+        learner=request.user,
+    )
+    if request.method == "POST":
+        reflection.delete()
+        messages.success(request, "Your answer was deleted.")
+        return redirect("journal")
+    return render(request, "reflections/delete_answer.html", {"reflection": reflection})
