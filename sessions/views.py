@@ -5,7 +5,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from courses.access import learner_page
-from reflections.models import ReflectionPrompt
 from reflections.services import PromptAnswer, prompt_answers
 from sessions.models import ExerciseFile, Lesson, Session, SessionCompletion
 
@@ -67,7 +66,7 @@ def lesson_detail(request, number, slug):
             "session": lesson.session,
             "lesson": lesson,
             "exercise_files": list(lesson.exercise_files.all()),
-            "prompts": _prompts_with_answers(request, ReflectionPrompt.objects.filter(lesson=lesson)),
+            "prompts": _prompts_with_answers(request, lesson.prompts.all()),
         },
     )
 

@@ -6,27 +6,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reflections', '0002_prompt_history'),
+        ("reflections", "0002_prompt_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Reflection',
+            name="Reflection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(blank=True)),
-                ('text_html', models.TextField(blank=True, editable=False)),
-                ('shared_with_tutor', models.BooleanField(default=False, help_text='Off by default. You can turn it on and off at any time.', verbose_name='Share with my tutor')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('learner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reflections', to=settings.AUTH_USER_MODEL)),
-                ('prompt', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='reflections.reflectionprompt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(blank=True)),
+                ("text_html", models.TextField(blank=True, editable=False)),
+                (
+                    "shared_with_tutor",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Off by default. You can turn it on and off at any time.",
+                        verbose_name="Share with my tutor",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "learner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reflections",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "prompt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers",
+                        to="reflections.reflectionprompt",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('learner', 'prompt'), name='reflections_reflection_one_per_prompt')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("learner", "prompt"), name="reflections_reflection_one_per_prompt"
+                    )
+                ],
             },
         ),
     ]
