@@ -1,18 +1,340 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 
-from assessments.models import Assignment
-from peersupport.admin import ContentAdmin, rendered_preview
+from assessments import services
+from assessments.forms import ModerationForm, ReviewForm
+from assessments.models import Assignment, Moderation, Submission
+from assessments.views import attachment_response
+from courses.models import Cohort
+from peersupport.admin import CohortScopedAdmin, ContentAdmin, rendered_preview
+from peersupport.roles import is_tutor
+
+LEARNER_COHORT = "learner__enrolments__cohort"
 
 
 @admin.register(Assignment)
 class AssignmentAdmin(ContentAdmin):
-    list_display = ["number", "title", "min_words", "max_words", "feedback_session"]
+    list_display = [
+        "number",
+        "title",
+        "min_words",
+        "max_words",
+        "word_range_blocks",
+        "hard_deadline",
+    ]
     list_display_links = ["number", "title"]
     list_select_related = ["feedback_session"]
     fields = [
         "course", "number", "title", "brief", "brief_preview",
-        "min_words", "max_words", "feedback_session",
+        "min_words", "max_words", "word_range_blocks", "hard_deadline", "feedback_session",
     ]  # fmt: skip
     readonly_fields = ["brief_preview"]
 
     brief_preview = rendered_preview("brief_html", "Brief, as learners see it")
+
+
+class CohortFilter(admin.SimpleListFilter):
+    title = "cohort"
+    parameter_name = "cohort"
+
+    def lookups(self, request, model_admin):
+        return [(c.pk, c.name) for c in Cohort.objects.visible_to(request.user)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                learner__enrolments__cohort=self.value(), learner__enrolments__withdrawn_at=None
+            )
+        return queryset
+
+
+class OutcomeFilter(admin.SimpleListFilter):
+    title = "outcome"
+    parameter_name = "outcome"
+
+    def lookups(self, request, model_admin):
+        return [("pass", "Pass"), ("refer", "Refer"), ("none", "No outcome yet")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(Q(review__isnull=True) | Q(review__outcome=""))
+        if self.value():
+            return queryset.filter(review__outcome=self.value())
+        return queryset
+
+
+@admin.register(Submission)
+class SubmissionAdmin(CohortScopedAdmin):
+    """The review queue: submitted essays, oldest first; opening one claims it."""
+
+    cohort_lookup = LEARNER_COHORT
+    list_display = [
+        "learner_name", "assignment_number", "attempt", "submitted_at", "days_waiting",
+        "word_count", "is_late", "status", "outcome", "reviewer",
+    ]  # fmt: skip
+    list_display_links = ["learner_name"]
+    list_filter = ["assignment", CohortFilter, "status", OutcomeFilter, "is_late"]
+    list_select_related = ["learner", "assignment", "claimed_by", "review"]
+    search_fields = ["learner__first_name", "learner__last_name", "learner__email"]
+    ordering = ["submitted_at", "pk"]
+    actions = ["release_feedback", "sample_for_moderation"]
+
+    def get_queryset(self, request):
+        # Drafts are the learner's own until they submit.
+        return super().get_queryset(request).submitted()
+
+    def changelist_view(self, request, extra_context=None):
+        # The queue opens on what is waiting; the filters reach the rest.
+        if not request.GET and request.method == "GET":
+            return HttpResponseRedirect(f"{request.path}?status__exact=submitted")
+        return super().changelist_view(request, extra_context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Learner", ordering="learner__last_name")
+    def learner_name(self, submission):
+        return submission.learner.get_full_name() or submission.learner.username
+
+    @admin.display(description="Assignment", ordering="assignment__number")
+    def assignment_number(self, submission):
+        return submission.assignment.number
+
+    @admin.display(description="Days waiting")
+    def days_waiting(self, submission):
+        if submission.status != Submission.Status.SUBMITTED or not submission.submitted_at:
+            return "—"
+        return (timezone.now() - submission.submitted_at).days
+
+    @admin.display(description="Outcome")
+    def outcome(self, submission):
+        review = getattr(submission, "review", None)
+        if review is None or not review.outcome:
+            return "—"
+        return review.get_outcome_display() + ("" if review.is_released else " (not released)")
+
+    @admin.display(description="Being reviewed by")
+    def reviewer(self, submission):
+        if submission.claimed_by is None or submission.status != Submission.Status.SUBMITTED:
+            return "—"
+        return submission.claimed_by.get_full_name() or submission.claimed_by.username
+
+    # ------------------------------------------------------------ actions
+
+    @admin.action(description="Release feedback to the learners", permissions=["change"])
+    def release_feedback(self, request, queryset):
+        released = 0
+        for submission in queryset.filter(status=Submission.Status.SUBMITTED):
+            review = getattr(submission, "review", None)
+            if review is None:
+                self.message_user(request, f"{submission}: no feedback yet.", messages.WARNING)
+                continue
+            try:
+                services.release(review, request.user)
+                released += 1
+            except services.AssessmentError as error:
+                self.message_user(request, str(error), messages.WARNING)
+        self.message_user(request, f"Feedback released on {released} essay(s).")
+
+    @admin.action(description="Choose for moderation", permissions=["moderate"])
+    def sample_for_moderation(self, request, queryset):
+        reviews = [s.review for s in queryset if getattr(s, "review", None) is not None]
+        added = services.request_moderation(reviews, request.user)
+        self.message_user(request, f"{added} review(s) added to the moderation sample.")
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("assessments.add_moderation")
+
+    # ------------------------------------------------------------ review page
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/file/",
+                self.admin_site.admin_view(self.attachment_view),
+                name="assessments_submission_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _submission(self, request, object_id) -> Submission:
+        submission = (
+            self.get_queryset(request)
+            .select_related("learner", "assignment", "claimed_by")
+            .filter(pk=object_id)
+            .first()
+        )
+        if submission is None:
+            raise Http404
+        return submission
+
+    def attachment_view(self, request, object_id):
+        return attachment_response(self._submission(request, object_id))
+
+    @method_decorator(sensitive_post_parameters("feedback", "comment"))
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        submission = self._submission(request, object_id)
+        if not self.has_view_or_change_permission(request, submission):
+            raise PermissionDenied
+        can_review = (
+            is_tutor(request.user)
+            and self.has_change_permission(request, submission)
+            and submission.status == Submission.Status.SUBMITTED
+        )
+        if can_review and request.method == "GET":
+            services.claim(submission, request.user)
+        review = getattr(submission, "review", None)
+        moderation = Moderation.objects.filter(review=review).first() if review else None
+        can_moderate = bool(
+            moderation
+            and not moderation.is_decided
+            and is_tutor(request.user)
+            and review.tutor_id != request.user.pk
+        )
+        review_form = ReviewForm(
+            initial={
+                "outcome": review.outcome if review else "",
+                "feedback": review.feedback if review else "",
+                "resubmit_by": review.resubmit_by if review else None,
+                "base_version": review.version if review else 0,
+            }
+        )
+        moderation_form = ModerationForm()
+        conflict = None
+        if request.method == "POST":
+            if "_moderate" in request.POST and can_moderate:
+                moderation_form = ModerationForm(request.POST)
+                if moderation_form.is_valid():
+                    try:
+                        services.moderate(
+                            moderation,
+                            request.user,
+                            moderation_form.cleaned_data["agrees"],
+                            moderation_form.cleaned_data["comment"],
+                        )
+                    except services.AssessmentError as error:
+                        moderation_form.add_error("comment", str(error))
+                    else:
+                        self.message_user(request, "Your moderation is recorded.")
+                        return HttpResponseRedirect(request.path)
+            elif can_review:
+                review_form = ReviewForm(request.POST)
+                if review_form.is_valid():
+                    data = review_form.cleaned_data
+                    try:
+                        review = services.save_review(
+                            submission,
+                            request.user,
+                            data["outcome"],
+                            data["feedback"],
+                            data["resubmit_by"],
+                            data["base_version"],
+                        )
+                        if "_release" in request.POST:
+                            services.release(review, request.user)
+                            self.message_user(
+                                request, "Feedback released. The learner has been told by email."
+                            )
+                            return HttpResponseRedirect(
+                                reverse("admin:assessments_submission_changelist")
+                            )
+                        self.message_user(
+                            request, "Feedback saved as a draft: the learner can’t see it yet."
+                        )
+                        return HttpResponseRedirect(request.path)
+                    except services.ReviewConflict as error:
+                        conflict = error.theirs
+                        # Keep this tutor's text in the form; the next save
+                        # knowingly replaces the other tutor's.
+                        review_form = ReviewForm(
+                            {**request.POST.dict(), "base_version": conflict.version}
+                        )
+                        review_form.is_valid()
+                        messages.error(request, str(error))
+                    except services.AssessmentError as error:
+                        messages.error(request, str(error))
+            else:
+                raise PermissionDenied
+        attempts = list(
+            Submission.objects.for_learner(submission.learner, submission.assignment)
+            .submitted()
+            .exclude(pk=submission.pk)
+            .select_related("review")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{submission.learner.get_full_name() or submission.learner.username}: "
+            f"assignment {submission.assignment.number}, attempt {submission.attempt}",
+            "submission": submission,
+            "range": services.word_range(submission),
+            "review": review,
+            "review_form": review_form,
+            "can_review": can_review,
+            "conflict": conflict,
+            "moderation": moderation,
+            "moderation_form": moderation_form,
+            "can_moderate": can_moderate,
+            "earlier_attempts": attempts,
+            "status_changes": submission.status_changes.select_related("actor"),
+            "claimed_by_other": submission.claimed_by_id not in (None, request.user.pk),
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/assessments/submission/review.html", context)
+
+    class Media:
+        js = ["admin/js/markdown-preview.js"]
+        css = {"all": ["admin/css/peersupport-admin.css"]}
+
+
+@admin.register(Moderation)
+class ModerationAdmin(CohortScopedAdmin):
+    """What is waiting for a second tutor, and what they decided."""
+
+    cohort_lookup = "review__submission__" + LEARNER_COHORT
+    list_display = ["submission_link", "reviewer", "requested_at", "decision", "moderator"]
+    list_select_related = [
+        "review__submission__learner", "review__submission__assignment", "review__tutor",
+        "moderator",
+    ]  # fmt: skip
+    list_filter = [("agrees", admin.EmptyFieldListFilter)]
+
+    def has_add_permission(self, request):
+        return False  # chosen from the review queue ("Choose for moderation")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # moderated on the submission's review page
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Submission")
+    def submission_link(self, moderation):
+        from django.utils.html import format_html
+
+        submission = moderation.review.submission
+        url = reverse("admin:assessments_submission_change", args=[submission.pk])
+        name = submission.learner.get_full_name() or submission.learner.username
+        return format_html(
+            '<a href="{}">{}: assignment {}</a>', url, name, submission.assignment.number
+        )
+
+    @admin.display(description="Reviewed by")
+    def reviewer(self, moderation):
+        return moderation.review.tutor.get_full_name() or moderation.review.tutor.username
+
+    @admin.display(description="Decision")
+    def decision(self, moderation):
+        if moderation.agrees is None:
+            return "Waiting"
+        return "Agrees" if moderation.agrees else "Disagrees"

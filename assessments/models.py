@@ -1,10 +1,15 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from peersupport.models import CourseContent
+from peersupport.models import CourseContent, MarkdownRendered
+from peersupport.rendering import LEARNER
 
 ASSIGNMENT_COUNT = 2
 
@@ -21,6 +26,22 @@ class Assignment(CourseContent):
     brief_html = models.TextField(blank=True, editable=False)
     min_words = models.PositiveIntegerField()
     max_words = models.PositiveIntegerField()
+    word_range_blocks = models.BooleanField(
+        "Refuse essays outside the word range",
+        default=False,
+        help_text=(
+            "Off: learners are warned but may still submit. On: an essay outside the "
+            "range cannot be submitted."
+        ),
+    )
+    hard_deadline = models.BooleanField(
+        "Refuse essays after the deadline",
+        default=False,
+        help_text=(
+            "Off: late essays are accepted and marked late. On: nothing can be submitted "
+            "after the learner's deadline (their extension, if they have one)."
+        ),
+    )
     feedback_session = models.ForeignKey(
         "course_sessions.Session",
         on_delete=models.SET_NULL,
@@ -31,6 +52,8 @@ class Assignment(CourseContent):
     )
 
     markdown_fields = {"brief": "brief_html"}
+    # The two policy switches above are the coordinator's, set in the admin;
+    # they are not part of the course files.
     content_fields = ("title", "brief", "min_words", "max_words", "feedback_session_id")
     history = HistoricalRecords(excluded_fields=CourseContent.history_excluded(markdown_fields))
 
@@ -59,3 +82,217 @@ class Assignment(CourseContent):
             raise ValidationError(
                 {"max_words": "The most words must be more than the fewest words."}
             )
+
+
+# ---------------------------------------------------------------- essays
+
+ESSAY_MAX_CHARS = 200_000
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def count_words(text: str) -> int:
+    """The one word-count rule, used by the editor, submission and the admin.
+
+    A word is anything between spaces or line breaks that has at least one
+    letter or digit in it. So "peer-led" and "don't" are one word each, a
+    Markdown symbol on its own ("-", "#", "**") is none, and "**bold**" is
+    one. static/js/essay.js counts the same way.
+    """
+    return sum(1 for token in text.split() if any(char.isalnum() for char in token))
+
+
+def attachment_path(submission, filename):
+    # A random name: what the learner called the file never becomes a path.
+    # MEDIA_ROOT is not served; downloads go through views that check access.
+    return f"essays/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:10]}"
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.exclude(status=Submission.Status.DRAFT)
+
+    def awaiting_review(self):
+        """Submitted, and its feedback not released yet: the tutors' queue."""
+        return self.filter(status=Submission.Status.SUBMITTED)
+
+    def for_learner(self, learner, assignment):
+        return self.filter(learner=learner, assignment=assignment).order_by("attempt")
+
+
+class Submission(MarkdownRendered):
+    """One attempt at an assignment: a draft until submitted, then never changed."""
+
+    markdown_profile = LEARNER
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted, waiting for feedback"
+        PASSED = "passed", "Passed"
+        REFERRED = "referred", "Referred"
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
+    )
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="submissions")
+    attempt = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    text = models.TextField(blank=True)
+    text_html = models.TextField(blank=True, editable=False)
+    word_count = models.PositiveIntegerField(default=0)
+    attachment = models.FileField(upload_to=attachment_path, blank=True, max_length=255)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment_size = models.PositiveIntegerField(default=0)
+    # A later attempt's own deadline, set when the tutor refers the one before.
+    due_on = models.DateField(null=True, blank=True)
+    declaration = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    is_late = models.BooleanField(default=False)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claimed_submissions",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    markdown_fields = {"text": "text_html"}
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["assignment__number", "attempt"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "assignment", "attempt"],
+                name="assessments_submission_unique_attempt",
+            ),
+            # At most one attempt being written at a time.
+            models.UniqueConstraint(
+                fields=["learner", "assignment"],
+                condition=Q(status="draft"),
+                name="assessments_submission_one_draft",
+            ),
+        ]
+        indexes = [
+            # The tutors' queue: waiting submissions, oldest first.
+            models.Index(fields=["status", "submitted_at"], name="assessments_queue_idx"),
+        ]
+
+    def __str__(self):
+        # Never the text: this shows in admin messages and logs.
+        return f"Submission #{self.pk} (attempt {self.attempt})"
+
+    def save(self, *args, **kwargs):
+        self.word_count = count_words(self.text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "word_count"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Review(MarkdownRendered):
+    """A tutor's outcome and feedback on one attempt; learners see it once released."""
+
+    markdown_profile = LEARNER
+
+    class Outcome(models.TextChoices):
+        PASS = "pass", "Pass"
+        REFER = "refer", "Refer"
+
+    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="review")
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome, blank=True)
+    feedback = models.TextField(blank=True)
+    feedback_html = models.TextField(blank=True, editable=False)
+    resubmit_by = models.DateField(
+        null=True, blank=True, help_text="For Refer: the deadline of the learner's next attempt."
+    )
+    # Bumped on every save: two tutors saving from the same starting point
+    # cannot silently overwrite each other.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    markdown_fields = {"feedback": "feedback_html"}
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True) | ~Q(outcome=""),
+                name="assessments_review_released_has_outcome",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Review #{self.pk}"
+
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None
+
+
+class Moderation(models.Model):
+    """A second tutor's check of a review, for a coordinator's sample."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="moderation")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderations",
+    )
+    agrees = models.BooleanField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+
+    def __str__(self):
+        return f"Moderation #{self.pk}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.agrees is not None
+
+
+class StatusChange(models.Model):
+    """Every change of a submission's state: who, when, from, to."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30)
+    note = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status}"

@@ -75,6 +75,13 @@ class Cohort(models.Model):
         limit_choices_to={"groups__name": "Tutors"},
         help_text="Tutors see this cohort's learners and review their essays.",
     )
+    requires_moderation = models.BooleanField(
+        default=False,
+        help_text=(
+            "On: feedback on a submission chosen for moderation is released only after a "
+            "second tutor agrees with it."
+        ),
+    )
     contact_email = models.EmailField(
         blank=True,
         help_text="Shown to learners as who to contact about the course.",

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assessments.models import Assignment
+from assessments.status import AssignmentState, states_for
 from courses.access import CourseAccess
 from courses.models import AssignmentDeadline, DeadlineExtension
 from sessions.models import Session, SessionCompletion
@@ -45,6 +46,12 @@ class AssignmentDue:
     assignment: Assignment
     due_on: date | None
     is_extended: bool
+    state: AssignmentState | None = None
+
+    @property
+    def shown_due_on(self) -> date | None:
+        """A referred learner's next attempt has its own date."""
+        return self.state.due_on if self.state and self.state.due_on else self.due_on
 
 
 def completed_session_ids(learner, course) -> set[int]:
@@ -63,11 +70,13 @@ def course_progress(learner, access: CourseAccess) -> CourseProgress:
     )
 
 
-def assignments_due(access: CourseAccess) -> list[AssignmentDue]:
-    """Each assignment with the learner's deadline: their extension, else the cohort's."""
+def assignments_due(learner, access: CourseAccess) -> list[AssignmentDue]:
+    """Each assignment with the learner's deadline (their extension, else the
+    cohort's) and where they are with it."""
     assignments = list(Assignment.objects.filter(course=access.course).order_by("number"))
     if access.cohort is None:
         return [AssignmentDue(a, None, False) for a in assignments]
+    states = states_for([learner.pk], assignments)[learner.pk]
     cohort_dates = dict(
         AssignmentDeadline.objects.filter(cohort=access.cohort).values_list(
             "assignment_id", "due_on"
@@ -79,6 +88,6 @@ def assignments_due(access: CourseAccess) -> list[AssignmentDue]:
         )
     )
     return [
-        AssignmentDue(a, extended.get(a.pk, cohort_dates.get(a.pk)), a.pk in extended)
-        for a in assignments
+        AssignmentDue(a, extended.get(a.pk, cohort_dates.get(a.pk)), a.pk in extended, state)
+        for a, state in zip(assignments, states, strict=True)
     ]

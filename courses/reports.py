@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db.models import Count, Max
 
 from assessments.models import Assignment
+from assessments.status import states_for
 from courses.models import Cohort, Enrolment
 from reflections.models import Reflection
 from sessions.models import Session, SessionCompletion
@@ -121,8 +122,11 @@ def reflection_counts(learner_ids: list[int]) -> dict[int, int]:
 
 
 def assignment_statuses(learner_ids: list[int], assignments) -> dict[int, list[str]]:
-    """Each learner's status per assignment (a later issue adds submissions)."""
-    return {}
+    """Each learner's status per assignment, in words."""
+    return {
+        learner_id: [state.label for state in states]
+        for learner_id, states in states_for(learner_ids, assignments).items()
+    }
 
 
 def _latest(*moments):

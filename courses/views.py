@@ -18,7 +18,7 @@ def dashboard(request):
             "cohort": access.cohort,
             "tutors": list(access.cohort.tutors.all()) if access.cohort else [],
             "progress": course_progress(request.user, access),
-            "assignments": assignments_due(access),
+            "assignments": assignments_due(request.user, access),
         },
     )
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("courses.urls")),
     path("sessions/", include("sessions.urls")),
     path("journal/", include("reflections.urls")),
+    path("assignments/", include("assessments.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

@@ -49,6 +49,7 @@ ROLE_MIGRATIONS = [
     "courses.migrations.0002_create_roles",
     "courses.migrations.0004_grant_cohort_roles",
     "reflections.migrations.0004_grant_reflection_roles",
+    "assessments.migrations.0004_grant_assessment_roles",
 ]
 
 

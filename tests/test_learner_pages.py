@@ -186,8 +186,8 @@ def test_there_is_no_public_media_url(client, exercise_file):
 # with the login (session, user) and the learner's access (enrolment with
 # cohort and course, the cohort's opening dates): 4 queries.
 #   access (4), tutors (1), sessions (1), completions (1), assignments (1),
-#   cohort deadlines (1), my extensions (1)
-DASHBOARD_QUERIES = 10
+#   my attempts at them (1), cohort deadlines (1), my extensions (1)
+DASHBOARD_QUERIES = 11
 #   access (4), session (1), lessons (1), session prompts (1), my answers (1),
 #   completed? (1)
 SESSION_QUERIES = 9

@@ -116,7 +116,8 @@
       var copy = readCopy(self.key);
       if (copy && copy.text === sent.text && copy.shared === sent.shared) { dropCopy(self.key); }
       self.form.dataset.updatedAt = String(data.updated_at);
-      self.say("Saved at " + data.saved_at + (data.shared ? " · shared with your tutor" : " · private"), "success");
+      var sharing = self.share ? (data.shared ? " · shared with your tutor" : " · private") : "";
+      self.say("Saved at " + data.saved_at + sharing, "success");
     }).catch(function (problem) {
       if (problem && problem.kind === "refused") {
         self.say("Not saved: " + problem.errors.join(" "), "danger");

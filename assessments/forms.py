@@ -1,0 +1,64 @@
+from django import forms
+
+from assessments.models import ESSAY_MAX_CHARS, Review
+
+
+class DraftForm(forms.Form):
+    text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].replace("\r\n", "\n")
+        if len(text) > ESSAY_MAX_CHARS:
+            raise forms.ValidationError(
+                f"Your essay is {len(text):,} characters long, and the most the app keeps is "
+                f"{ESSAY_MAX_CHARS:,}. Your text is still in the box: please shorten it."
+            )
+        return text
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="Attach your essay as a file (optional)")
+
+
+class SubmitForm(forms.Form):
+    declaration = forms.BooleanField(
+        required=False,
+        label="I confirm that this essay is my own work, and that where I have used other "
+        "people's words or ideas I have said so.",
+    )
+    outside_range_ok = forms.BooleanField(
+        required=False, label="Submit it anyway, outside the word range."
+    )
+
+
+class ReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("", "Not decided yet"), *Review.Outcome.choices], required=False
+    )
+    feedback = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14, "data-markdown-preview": "feedback_preview"}),
+        help_text="Markdown. The learner sees it only once you release it.",
+    )
+    resubmit_by = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For Refer: when the next attempt is due.",
+    )
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Review.Outcome.REFER and not data.get("resubmit_by"):
+            self.add_error("resubmit_by", "A Refer needs a date for the learner's next attempt.")
+        return data
+
+
+class ModerationForm(forms.Form):
+    agrees = forms.TypedChoiceField(
+        choices=[("yes", "I agree with the outcome and feedback"), ("no", "I disagree")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))

@@ -1,0 +1,370 @@
+"""The life of an essay: drafting, submitting, reviewing, releasing, moderating.
+
+Every change of state goes through here, inside a transaction that locks the
+submission's row, and is recorded as a StatusChange. Views and the admin call
+these functions; they never change a submission's status themselves.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from assessments.models import Assignment, Moderation, Review, StatusChange, Submission
+from courses.models import AssignmentDeadline, DeadlineExtension, Enrolment
+
+Status = Submission.Status
+
+# A claim lapses after this long, so a tutor who opened an essay and went
+# home does not keep it from the others for ever.
+CLAIM_LASTS = timedelta(hours=4)
+
+
+class AssessmentError(Exception):
+    """A step that is not allowed now; the message is for the person who tried."""
+
+
+class ReviewConflict(AssessmentError):
+    """Another tutor saved this review first; ``theirs`` is what they saved."""
+
+    def __init__(self, theirs: Review):
+        self.theirs = theirs
+        super().__init__(
+            f"{theirs.tutor.get_full_name() or theirs.tutor.username} saved feedback on this "
+            "essay while you were writing yours. Nothing you wrote is lost: compare the two "
+            "below, then save again."
+        )
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+def deadline_for(learner, assignment: Assignment, attempt: Submission | None) -> date | None:
+    """The learner's deadline for ``attempt``: a later attempt's own date, else
+    their extension, else their cohort's deadline."""
+    if attempt is not None and attempt.attempt > 1:
+        return attempt.due_on
+    enrolment = Enrolment.objects.active().filter(learner=learner).first()
+    if enrolment is None:
+        return None
+    extension = DeadlineExtension.objects.filter(enrolment=enrolment, assignment=assignment).first()
+    if extension is not None:
+        return extension.due_on
+    deadline = AssignmentDeadline.objects.filter(
+        cohort_id=enrolment.cohort_id, assignment=assignment
+    ).first()
+    return deadline.due_on if deadline else None
+
+
+def is_past(due_on: date | None, moment: datetime | None = None) -> bool:
+    """Work is on time until the end of the due day, in the site's time zone."""
+    if due_on is None:
+        return False
+    end_of_day = timezone.make_aware(datetime.combine(due_on + timedelta(days=1), time.min))
+    return (moment or timezone.now()) >= end_of_day
+
+
+# ---------------------------------------------------------------- learner
+
+
+def current_attempt(learner, assignment: Assignment) -> Submission | None:
+    return Submission.objects.for_learner(learner, assignment).last()
+
+
+@transaction.atomic
+def start_draft(learner, assignment: Assignment) -> Submission:
+    """The attempt being written, created (attempt 1) when there is none."""
+    draft, created = Submission.objects.get_or_create(
+        learner=learner, assignment=assignment, status=Status.DRAFT, defaults={"attempt": 1}
+    )
+    if created:
+        _record(draft, learner, "", Status.DRAFT, "Started writing")
+    return draft
+
+
+@transaction.atomic
+def save_draft(learner, assignment: Assignment, text: str) -> Submission:
+    """Save the draft's text (autosave: idempotent, last write wins)."""
+    draft = _locked_draft(learner, assignment)
+    draft.text = text
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def attach_file(learner, assignment: Assignment, upload, checked) -> Submission:
+    draft = _locked_draft(learner, assignment)
+    old = draft.attachment.name if draft.attachment else None
+    draft.attachment.save(f"essay{checked.extension}", upload, save=False)
+    draft.attachment_name = _safe_display_name(upload.name, checked.extension)
+    draft.attachment_type = checked.content_type
+    draft.attachment_size = upload.size
+    draft.save()
+    if old:
+        storage = draft.attachment.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    return draft
+
+
+@transaction.atomic
+def remove_file(learner, assignment: Assignment) -> Submission:
+    draft = _locked_draft(learner, assignment)
+    if draft.attachment:
+        old, storage = draft.attachment.name, draft.attachment.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    draft.attachment = ""
+    draft.attachment_name = draft.attachment_type = ""
+    draft.attachment_size = 0
+    draft.save()
+    return draft
+
+
+@dataclass(frozen=True)
+class WordRangeCheck:
+    count: int
+    low: int
+    high: int
+
+    @property
+    def inside(self) -> bool:
+        return self.low <= self.count <= self.high
+
+    @property
+    def message(self) -> str:
+        limit = f"at least {self.low:,}" if self.count < self.low else f"at most {self.high:,}"
+        return f"Your essay has {self.count:,} words; the assignment asks for {limit}."
+
+
+def word_range(submission: Submission) -> WordRangeCheck:
+    assignment = submission.assignment
+    return WordRangeCheck(submission.word_count, assignment.min_words, assignment.max_words)
+
+
+@transaction.atomic
+def submit(
+    learner, assignment: Assignment, declaration: bool, outside_range_ok: bool
+) -> Submission:
+    """Submit the draft. From here on the attempt never changes."""
+    if current_attempt(learner, assignment) is None:
+        raise AssessmentError("Your essay is empty: write it, or attach it, before submitting.")
+    draft = _locked_draft(learner, assignment)
+    if not draft.text.strip() and not draft.attachment:
+        raise AssessmentError("Your essay is empty: write it, or attach it, before submitting.")
+    if not declaration:
+        raise AssessmentError("Please confirm that the essay is your own work.")
+    check = word_range(draft)
+    if not check.inside:
+        if assignment.word_range_blocks:
+            raise AssessmentError(check.message + " Please change it before submitting.")
+        if not outside_range_ok:
+            raise AssessmentError(check.message + " Tick the box to submit it anyway.")
+    due_on = deadline_for(learner, assignment, draft)
+    now = timezone.now()
+    if is_past(due_on, now) and assignment.hard_deadline:
+        raise AssessmentError(
+            f"The deadline for this assignment was {due_on:%-d %B %Y}, and it does not accept "
+            "late work. Please contact your tutor or course coordinator."
+        )
+    draft.status = Status.SUBMITTED
+    draft.declaration = True
+    draft.submitted_at = now
+    draft.is_late = is_past(due_on, now)
+    draft.due_on = draft.due_on or due_on
+    draft.save()
+    _record(draft, learner, Status.DRAFT, Status.SUBMITTED, "Late" if draft.is_late else "")
+    transaction.on_commit(lambda: _send_receipt(draft))
+    return draft
+
+
+def _locked_draft(learner, assignment) -> Submission:
+    draft = (
+        Submission.objects.select_for_update()
+        .filter(learner=learner, assignment=assignment, status=Status.DRAFT)
+        .first()
+    )
+    if draft is None:
+        raise AssessmentError(
+            "This essay has been submitted, so it can no longer be changed. "
+            "You will be able to write a new attempt if your tutor asks for one."
+        )
+    return draft
+
+
+# ---------------------------------------------------------------- tutors
+
+
+def claim(submission: Submission, tutor) -> Submission:
+    """Claim ``submission`` for review unless another tutor holds a live claim.
+
+    One conditional UPDATE, so two tutors (or two app servers) opening the
+    same essay at once cannot both win.
+    """
+    now = timezone.now()
+    Submission.objects.filter(pk=submission.pk, status=Status.SUBMITTED).filter(
+        Q(claimed_by__isnull=True) | Q(claimed_by=tutor) | Q(claimed_at__lte=now - CLAIM_LASTS)
+    ).update(claimed_by=tutor, claimed_at=now)
+    submission.refresh_from_db(fields=["claimed_by", "claimed_at"])
+    return submission
+
+
+@transaction.atomic
+def save_review(
+    submission: Submission,
+    tutor,
+    outcome: str,
+    feedback: str,
+    resubmit_by: date | None,
+    base_version: int,
+) -> Review:
+    """Save draft feedback. ``base_version`` is the review's version the tutor
+    started from (0 for none): if someone saved since, nothing is overwritten."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.status != Status.SUBMITTED:
+        raise AssessmentError("Feedback on this essay has been released and can no longer change.")
+    review = Review.objects.select_for_update().filter(submission=submission).first()
+    current_version = review.version if review else 0
+    if current_version != base_version:
+        raise ReviewConflict(review)
+    if review is None:
+        review = Review(submission=submission, tutor=tutor, version=0)
+    review.tutor = tutor
+    review.outcome = outcome
+    review.feedback = feedback
+    review.resubmit_by = resubmit_by if outcome == Review.Outcome.REFER else None
+    review.version += 1
+    review.save()
+    return review
+
+
+@transaction.atomic
+def release(review: Review, by) -> Submission:
+    """Release feedback to the learner: the outcome takes effect, and a Refer
+    opens the next attempt, starting from a copy of this one."""
+    review = Review.objects.select_for_update().select_related("submission").get(pk=review.pk)
+    submission = Submission.objects.select_for_update().get(pk=review.submission_id)
+    if review.is_released:
+        raise AssessmentError(f"{submission}: feedback was already released.")
+    if not review.outcome or not review.feedback.strip():
+        raise AssessmentError(f"{submission}: give an outcome and feedback before releasing.")
+    if review.outcome == Review.Outcome.REFER and not review.resubmit_by:
+        raise AssessmentError(f"{submission}: a Refer needs a date for the next attempt.")
+    moderation = Moderation.objects.filter(review=review).first()
+    if (
+        moderation is not None
+        and _moderation_required(submission)
+        and moderation.agrees is not True
+    ):
+        raise AssessmentError(
+            f"{submission} is in the moderation sample: it can be released once a second "
+            "tutor agrees with the feedback."
+        )
+    review.released_at = timezone.now()
+    review.released_by = by
+    review.save(update_fields=["released_at", "released_by"])
+    new_status = Status.PASSED if review.outcome == Review.Outcome.PASS else Status.REFERRED
+    old_status = submission.status
+    submission.status = new_status
+    submission.save(update_fields=["status"])
+    _record(submission, by, old_status, new_status, "Feedback released")
+    if new_status == Status.REFERRED:
+        next_attempt = Submission.objects.create(
+            learner_id=submission.learner_id,
+            assignment_id=submission.assignment_id,
+            attempt=submission.attempt + 1,
+            text=submission.text,
+            due_on=review.resubmit_by,
+        )
+        _record(
+            next_attempt, by, "", Status.DRAFT, f"New attempt after attempt {submission.attempt}"
+        )
+    transaction.on_commit(lambda: _send_feedback_ready(submission))
+    return submission
+
+
+def _moderation_required(submission: Submission) -> bool:
+    enrolment = (
+        Enrolment.objects.filter(learner_id=submission.learner_id)
+        .select_related("cohort")
+        .order_by("withdrawn_at")
+        .first()
+    )
+    return bool(enrolment and enrolment.cohort.requires_moderation)
+
+
+@transaction.atomic
+def request_moderation(reviews, coordinator) -> int:
+    """Put reviews in the moderation sample (ones already in it are left)."""
+    added = 0
+    for review in reviews:
+        if review.is_released:
+            continue
+        _, created = Moderation.objects.get_or_create(
+            review=review, defaults={"requested_by": coordinator}
+        )
+        added += created
+    return added
+
+
+@transaction.atomic
+def moderate(moderation: Moderation, moderator, agrees: bool, comment: str) -> Moderation:
+    moderation = (
+        Moderation.objects.select_for_update().select_related("review").get(pk=moderation.pk)
+    )
+    if moderation.review.tutor_id == moderator.pk:
+        raise AssessmentError("A second tutor moderates: you cannot moderate your own review.")
+    if not agrees and not comment.strip():
+        raise AssessmentError("Please say in a comment why you disagree.")
+    moderation.moderator = moderator
+    moderation.agrees = agrees
+    moderation.comment = comment
+    moderation.decided_at = timezone.now()
+    moderation.save()
+    return moderation
+
+
+# ---------------------------------------------------------------- records and mail
+
+
+def _record(submission, actor, from_status, to_status, note=""):
+    StatusChange.objects.create(
+        submission=submission,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+def _safe_display_name(name: str, extension: str) -> str:
+    """The learner's file name for downloads: no folders, no odd characters,
+    and always the extension of what the file really is."""
+    from django.utils.text import get_valid_filename
+
+    stem = get_valid_filename(name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).rsplit(".", 1)[0]
+    return f"{(stem or 'essay')[:80]}{extension}"
+
+
+def _send_receipt(submission: Submission) -> None:
+    # No essay text in email: only that it arrived, and when.
+    send_mail(
+        subject=f"We have received your essay for assignment {submission.assignment.number}",
+        message=render_to_string("assessments/email/receipt.txt", {"submission": submission}),
+        from_email=None,
+        recipient_list=[submission.learner.email],
+    )
+
+
+def _send_feedback_ready(submission: Submission) -> None:
+    # One gentle note, with no essay or feedback text in it.
+    send_mail(
+        subject="Feedback on your essay is ready",
+        message=render_to_string(
+            "assessments/email/feedback_ready.txt", {"submission": submission}
+        ),
+        from_email=None,
+        recipient_list=[submission.learner.email],
+    )

@@ -1,0 +1,50 @@
+"""What an assignment's state is, in words, for learners and for reports."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from assessments.models import Submission
+
+Status = Submission.Status
+
+
+@dataclass(frozen=True)
+class AssignmentState:
+    code: str  # not_started, draft, submitted, passed, referred
+    label: str
+    due_on: date | None = None
+
+
+def state_of(attempts: list[Submission]) -> AssignmentState:
+    """The state of one learner's assignment from their attempts, oldest first."""
+    if not attempts:
+        return AssignmentState("not_started", "Not started")
+    latest = attempts[-1]
+    if latest.status == Status.DRAFT and latest.attempt > 1:
+        return AssignmentState(
+            "referred", f"Referred: new attempt due {latest.due_on:%-d %B %Y}", latest.due_on
+        )
+    labels = {
+        Status.DRAFT: ("draft", "Draft"),
+        Status.SUBMITTED: ("submitted", "Submitted, waiting for feedback"),
+        Status.PASSED: ("passed", "Passed"),
+        Status.REFERRED: ("referred", "Referred"),
+    }
+    code, label = labels[latest.status]
+    return AssignmentState(code, label)
+
+
+def states_for(learner_ids, assignments) -> dict[int, list[AssignmentState]]:
+    """Each learner's state per assignment, in one query."""
+    by_key: dict[tuple[int, int], list[Submission]] = {}
+    attempts = (
+        Submission.objects.filter(learner_id__in=learner_ids, assignment__in=assignments)
+        .only("learner_id", "assignment_id", "attempt", "status", "due_on")
+        .order_by("attempt")
+    )
+    for attempt in attempts:
+        by_key.setdefault((attempt.learner_id, attempt.assignment_id), []).append(attempt)
+    return {
+        learner_id: [state_of(by_key.get((learner_id, a.pk), [])) for a in assignments]
+        for learner_id in learner_ids
+    }

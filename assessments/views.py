@@ -1,0 +1,187 @@
+from django.contrib import messages
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from assessments import services
+from assessments.attachments import AttachmentError, check_attachment
+from assessments.forms import AttachmentForm, DraftForm, SubmitForm
+from assessments.models import Assignment, Submission
+from assessments.status import state_of
+from courses.access import learner_page
+from peersupport.rendering import render_learner_markdown
+
+
+def _assignment(request, number) -> Assignment:
+    return get_object_or_404(Assignment, course=request.access.course, number=number)
+
+
+def _learner_only(request):
+    if request.access.is_preview:
+        raise Http404("Staff previews do not write essays.")
+
+
+@never_cache
+@learner_page
+def assignment_detail(request, number):
+    assignment = _assignment(request, number)
+    attempts = []
+    if not request.access.is_preview:
+        attempts = list(
+            Submission.objects.for_learner(request.user, assignment).select_related("review")
+        )
+    current = attempts[-1] if attempts else None
+    due_on = (
+        services.deadline_for(request.user, assignment, current)
+        if not request.access.is_preview
+        else None
+    )
+    context = {
+        "assignment": assignment,
+        "attempts": attempts,
+        "earlier_attempts": [a for a in attempts if not a.is_draft],
+        "draft": current if current and current.is_draft else None,
+        # The editor shows for a draft, and before the first save (which starts one).
+        "editing": not request.access.is_preview and (current is None or current.is_draft),
+        "state": state_of(attempts),
+        "due_on": due_on,
+        "is_past_due": services.is_past(due_on),
+        "range": services.word_range(current) if current else None,
+        "draft_form": DraftForm(initial={"text": current.text if current else ""}),
+        "attachment_form": AttachmentForm(),
+        "submit_form": SubmitForm(),
+    }
+    return render(request, "assessments/assignment_detail.html", context)
+
+
+@require_POST
+@sensitive_post_parameters("text")
+@never_cache
+@learner_page
+def save_draft(request, number):
+    """Autosave (JSON) or a plain form POST of the essay's draft."""
+    _learner_only(request)
+    assignment = _assignment(request, number)
+    form = DraftForm(request.POST)
+    wants_json = request.headers.get("X-Requested-With") == "fetch"
+    if not form.is_valid():
+        errors = [e for errs in form.errors.values() for e in errs]
+        if wants_json:
+            return JsonResponse({"saved": False, "errors": errors}, status=400)
+        for error in errors:
+            messages.error(request, error)
+        return redirect("assignment_detail", number)
+    try:
+        if services.current_attempt(request.user, assignment) is None:
+            services.start_draft(request.user, assignment)
+        draft = services.save_draft(request.user, assignment, form.cleaned_data["text"])
+    except services.AssessmentError as error:
+        if wants_json:
+            return JsonResponse({"saved": False, "errors": [str(error)]}, status=409)
+        messages.error(request, str(error))
+        return redirect("assignment_detail", number)
+    saved_at = timezone.localtime(draft.updated_at)
+    if wants_json:
+        return JsonResponse(
+            {
+                "saved": True,
+                "saved_at": f"{saved_at:%H:%M}",
+                "updated_at": int(draft.updated_at.timestamp() * 1000),
+                "words": draft.word_count,
+                "length": len(draft.text),
+            }
+        )
+    messages.success(request, f"Your draft was saved at {saved_at:%H:%M}.")
+    return redirect("assignment_detail", number)
+
+
+@require_POST
+@sensitive_post_parameters("text")
+@learner_page
+def preview(request, number):
+    """The draft rendered as the tutor will see it (the learner renderer)."""
+    _learner_only(request)
+    _assignment(request, number)
+    return JsonResponse({"html": render_learner_markdown(request.POST.get("text", ""))})
+
+
+@require_POST
+@learner_page
+def attachment(request, number):
+    _learner_only(request)
+    assignment = _assignment(request, number)
+    try:
+        if request.POST.get("action") == "remove":
+            services.remove_file(request.user, assignment)
+            messages.info(request, "The attached file was removed.")
+            return redirect("assignment_detail", number)
+        form = AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, "Please choose a file to attach.")
+            return redirect("assignment_detail", number)
+        upload = form.cleaned_data["file"]
+        checked = check_attachment(upload)
+        if services.current_attempt(request.user, assignment) is None:
+            services.start_draft(request.user, assignment)
+        draft = services.attach_file(request.user, assignment, upload, checked)
+    except (AttachmentError, services.AssessmentError) as error:
+        messages.error(request, str(error))
+        return redirect("assignment_detail", number)
+    messages.success(request, f"“{draft.attachment_name}” is attached to your draft.")
+    return redirect("assignment_detail", number)
+
+
+@require_POST
+@learner_page
+def submit(request, number):
+    _learner_only(request)
+    assignment = _assignment(request, number)
+    form = SubmitForm(request.POST)
+    form.is_valid()  # two optional tick boxes: always valid
+    try:
+        submission = services.submit(
+            request.user,
+            assignment,
+            declaration=form.cleaned_data.get("declaration", False),
+            outside_range_ok=form.cleaned_data.get("outside_range_ok", False),
+        )
+    except services.AssessmentError as error:
+        messages.error(request, str(error))
+        return redirect("assignment_detail", number)
+    when = timezone.localtime(submission.submitted_at)
+    messages.success(
+        request,
+        f"Your essay was submitted on {when:%-d %B %Y at %H:%M}. We have emailed you a receipt.",
+    )
+    return redirect("assignment_detail", number)
+
+
+@learner_page
+def attempt_attachment(request, number, attempt):
+    """The learner's own attached file; anyone else's is a 404."""
+    _learner_only(request)
+    submission = get_object_or_404(
+        Submission,
+        learner=request.user,
+        assignment=_assignment(request, number),
+        attempt=attempt,
+    )
+    return attachment_response(submission)
+
+
+def attachment_response(submission: Submission):
+    if not submission.attachment:
+        raise Http404("This attempt has no attached file.")
+    try:
+        handle = submission.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing; please tell your course coordinator.") from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=submission.attachment_name,
+        content_type=submission.attachment_type or "application/octet-stream",
+    )
