@@ -6,6 +6,7 @@ fails these tests rather than skipping them.
 
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -57,7 +58,7 @@ def page(browser):
 
 
 def log_in(page, live_server, username="alice", password=PASSWORD, next_url="/"):
-    page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
+    page.goto(f"{live_server.url}/accounts/login/?next={quote(next_url)}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()

@@ -86,6 +86,8 @@ LEARNER_PAGES = [
     "/sessions/99/",
     "/journal/",
     "/journal/{answer}/delete/",
+    "/assignments/1/",
+    "/assignments/2/",
 ]
 ANONYMOUS_PAGES = ["/accounts/login/", "/accounts/password_reset/", "/resources/"]
 
