@@ -12,6 +12,10 @@ from peersupport.roles import COORDINATORS, TUTORS
 
 PASSWORD = "a-long-test-password"
 
+# Every page saves the session to restart the idle timeout
+# (SESSION_SAVE_EVERY_REQUEST): a savepoint, an UPDATE and its release.
+SESSION_REFRESH_QUERIES = 3
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
@@ -152,3 +156,10 @@ def alice_client(client, alice, cohort):
 def coordinator_client(client, coordinator):
     client.force_login(coordinator)
     return client
+
+
+def log_in(client, username, password=PASSWORD) -> bool:
+    """Log in through the login form, as a person does (and as django-axes,
+    which needs the request, expects)."""
+    response = client.post("/accounts/login/", {"username": username, "password": password})
+    return response.status_code == 302

@@ -4,6 +4,9 @@ import os
 import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# The test client and live server speak plain HTTP.
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 
 from peersupport.settings import *  # noqa: E402,F403
 
@@ -20,3 +23,6 @@ STATIC_ROOT = None
 
 # Uploads from tests never land in the checkout.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="peersupport-test-media-")
+
+# Cookies over plain HTTP, for the live server.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False

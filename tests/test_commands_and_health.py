@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from peersupport.roles import COORDINATORS, TUTORS
+from tests.conftest import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_seed_demo_creates_the_four_accounts_and_is_safe_to_rerun(settings, clie
     assert not users["learner"].is_staff and not users["learner2"].is_staff
     assert users["tutor"].groups.get().name == TUTORS
     assert users["coordinator"].groups.get().name == COORDINATORS
-    assert client.login(username="learner", password="peersupport-demo")
+    assert log_in(client, "learner", "peersupport-demo")
     assert len(client.get("/").context["progress"].sessions) == 11
 
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from courses.enrolment import EnrolmentError, parse_learner_csv
 from courses.models import Enrolment
-from tests.conftest import make_cohort
+from tests.conftest import log_in, make_cohort
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -137,7 +137,7 @@ def test_the_invitation_link_lets_the_learner_choose_a_password_and_log_in_by_em
         response.redirect_chain[-1][0],
         {"new_password1": "my-own-long-password", "new_password2": "my-own-long-password"},
     )
-    assert client.login(username="Priya.Shah@example.org", password="my-own-long-password")
+    assert log_in(client, "Priya.Shah@example.org", "my-own-long-password")
     assert client.get("/").context["cohort"] == cohort
 
 

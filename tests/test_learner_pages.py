@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reflections.models import Reflection, ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session, SessionCompletion
+from tests.conftest import SESSION_REFRESH_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -184,15 +185,16 @@ def test_there_is_no_public_media_url(client, exercise_file):
 # Query counts: what each page asks the database, pinned so they cannot grow
 # with the number of sessions, lessons or prompts. Every learner page starts
 # with the login (session, user) and the learner's access (enrolment with
-# cohort and course, the cohort's opening dates): 4 queries.
+# cohort and course, the cohort's opening dates): 4 queries; and ends by
+# refreshing the session (SESSION_REFRESH_QUERIES).
 #   access (4), tutors (1), sessions (1), completions (1), assignments (1),
 #   my attempts at them (1), cohort deadlines (1), my extensions (1)
-DASHBOARD_QUERIES = 11
+DASHBOARD_QUERIES = 11 + SESSION_REFRESH_QUERIES
 #   access (4), session (1), lessons (1), session prompts (1), my answers (1),
 #   completed? (1)
-SESSION_QUERIES = 9
+SESSION_QUERIES = 9 + SESSION_REFRESH_QUERIES
 #   access (4), lesson with its session (1), files (1), prompts (1), my answers (1)
-LESSON_QUERIES = 8
+LESSON_QUERIES = 8 + SESSION_REFRESH_QUERIES
 
 
 def add_lessons(course, count, learner):
