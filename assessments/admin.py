@@ -15,6 +15,8 @@ from assessments.views import attachment_response
 from courses.models import Cohort
 from peersupport.admin import CohortScopedAdmin, ContentAdmin, rendered_preview
 from peersupport.roles import is_tutor
+from privacy.models import AccessRecord
+from privacy.services import record_access
 
 LEARNER_COHORT = "learner__enrolments__cohort"
 
@@ -179,7 +181,10 @@ class SubmissionAdmin(CohortScopedAdmin):
         return submission
 
     def attachment_view(self, request, object_id):
-        return attachment_response(self._submission(request, object_id))
+        submission = self._submission(request, object_id)
+        response = attachment_response(submission)
+        record_access(request.user, submission.learner, AccessRecord.Kind.ESSAY_FILE, submission.pk)
+        return response
 
     @method_decorator(sensitive_post_parameters("feedback", "comment"))
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -193,6 +198,8 @@ class SubmissionAdmin(CohortScopedAdmin):
         )
         if can_review and request.method == "GET":
             services.claim(submission, request.user)
+        if request.method == "GET":
+            record_access(request.user, submission.learner, AccessRecord.Kind.ESSAY, submission.pk)
         review = getattr(submission, "review", None)
         moderation = Moderation.objects.filter(review=review).first() if review else None
         can_moderate = bool(

@@ -13,6 +13,7 @@ from functools import wraps
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from courses.models import Cohort, Course, Enrolment, SessionRelease
 from courses.timetable import default_opening
@@ -67,6 +68,7 @@ def learner_page(view):
     explain kindly why there is no course to show."""
 
     @wraps(view)
+    @never_cache  # learner pages carry personal writing and progress: never stored
     def wrapper(request, *args, **kwargs):
         access = course_access_for(request.user)
         if access is None:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "sessions.apps.CourseSessionsConfig",
     "reflections",
     "assessments",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "peersupport.context_processors.session_timeout",
             ],
         },
     },
@@ -266,3 +268,12 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# What erasing a learner keeps of their assessed work (README, "Privacy"):
+# "outcomes" (the default) keeps assignment, dates, word count and outcome
+# only; "full" also keeps the essay and feedback, tied to the anonymised account.
+ASSESSMENT_RETENTION = env_str("DJANGO_ASSESSMENT_RETENTION", "outcomes")
+if ASSESSMENT_RETENTION not in ("outcomes", "full"):
+    raise ImproperlyConfigured(
+        f"DJANGO_ASSESSMENT_RETENTION must be 'outcomes' or 'full', not {ASSESSMENT_RETENTION!r}."
+    )

@@ -8,7 +8,9 @@ urlpatterns = [
     path("sessions/", include("sessions.urls")),
     path("journal/", include("reflections.urls")),
     path("assignments/", include("assessments.urls")),
+    path("account/", include("privacy.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/keep-alive/", views.keep_alive, name="keep_alive"),
 ]

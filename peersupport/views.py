@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 
 @require_GET
@@ -17,3 +18,10 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_POST
+@never_cache
+def keep_alive(request):
+    """ "Stay logged in": any request restarts the idle timeout; this one says so."""
+    return JsonResponse({"idle_seconds": settings.SESSION_COOKIE_AGE})

@@ -54,6 +54,7 @@ ROLE_MIGRATIONS = [
     "courses.migrations.0004_grant_cohort_roles",
     "reflections.migrations.0004_grant_reflection_roles",
     "assessments.migrations.0004_grant_assessment_roles",
+    "privacy.migrations.0002_grant_privacy_roles",
 ]
 
 

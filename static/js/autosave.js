@@ -116,6 +116,7 @@
       var copy = readCopy(self.key);
       if (copy && copy.text === sent.text && copy.shared === sent.shared) { dropCopy(self.key); }
       self.form.dataset.updatedAt = String(data.updated_at);
+      document.dispatchEvent(new CustomEvent("peersupport:saved"));
       var sharing = self.share ? (data.shared ? " · shared with your tutor" : " · private") : "";
       self.say("Saved at " + data.saved_at + sharing, "success");
     }).catch(function (problem) {

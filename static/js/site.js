@@ -9,3 +9,54 @@
     });
   });
 })();
+
+// The idle-logout warning. Logins end after DJANGO_SESSION_IDLE_MINUTES
+// without a request; every page load and autosave restarts the clock. Five
+// minutes before the end, say so, with a button that keeps the login alive.
+(function () {
+  "use strict";
+  var WARN_BEFORE_MS = 5 * 60 * 1000;
+  var warnTimer = null;
+  var lastActivity = Date.now();
+
+  function schedule() {
+    var body = document.body;
+    var seconds = parseInt(body.dataset.idleSeconds || "0", 10);
+    if (!seconds) { return; }
+    clearTimeout(warnTimer);
+    lastActivity = Date.now();
+    var wait = Math.max(seconds * 1000 - WARN_BEFORE_MS, 0);
+    warnTimer = setTimeout(warn, wait);
+  }
+
+  function warn() {
+    var box = document.querySelector("[data-idle-warning]");
+    if (!box) { return; }
+    var seconds = parseInt(document.body.dataset.idleSeconds, 10);
+    var left = Math.max(Math.round((lastActivity + seconds * 1000 - Date.now()) / 60000), 0);
+    box.querySelector("[data-idle-minutes]").textContent = String(left);
+    box.hidden = false;
+    box.querySelector("[data-idle-stay]").focus();
+  }
+
+  function stay() {
+    var box = document.querySelector("[data-idle-warning]");
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    fetch(document.body.dataset.keepAliveUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "X-CSRFToken": token ? token.value : "" }
+    }).then(function (response) {
+      if (response.ok) { box.hidden = true; schedule(); }
+    });
+  }
+
+  // Any save counts as activity: autosave.js announces each one.
+  document.addEventListener("peersupport:saved", schedule);
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.querySelector("[data-idle-stay]");
+    if (button) { button.addEventListener("click", stay); }
+    schedule();
+  });
+})();

@@ -1,0 +1,209 @@
+"""A learner's data: everything of it as a ZIP, who has read it, and erasure."""
+
+import io
+import json
+import zipfile
+from itertools import groupby
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Review, StatusChange, Submission
+from courses.models import DeadlineExtension, Enrolment
+from privacy.models import AccessRecord, ErasureRequest
+from reflections.export import journal_markdown
+from reflections.models import Reflection
+from sessions.models import SessionCompletion
+
+# What erasure keeps of a learner's assessed work, for the provider's records
+# (README, "Privacy"): "outcomes" keeps each attempt's assignment, dates, word
+# count and outcome, and deletes the essay, its file and the feedback;
+# "full" keeps those too, tied to the anonymised account.
+RETENTION_CHOICES = ("outcomes", "full")
+
+
+def record_access(viewer, learner, kind, object_id) -> None:
+    if viewer.pk != learner.pk:
+        AccessRecord.objects.create(viewer=viewer, learner=learner, kind=kind, object_id=object_id)
+
+
+def data_export(learner) -> bytes:
+    """Everything the app holds about ``learner``, as a ZIP of JSON and Markdown."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+
+        def put_json(name, data):
+            archive.writestr(name, json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+        put_json("account.json", _account(learner))
+        reflections = list(Reflection.objects.filter(learner=learner).in_course_order())
+        put_json(
+            "reflections.json",
+            [
+                {
+                    "session": r.prompt.session.number,
+                    "question": r.prompt.text,
+                    "answer": r.text,
+                    "shared_with_tutor": r.shared_with_tutor,
+                    "created_at": r.created_at,
+                    "updated_at": r.updated_at,
+                }
+                for r in reflections
+            ],
+        )
+        archive.writestr(
+            "journal.md", journal_markdown(learner, [r for r in reflections if r.text])
+        )
+        submissions = list(
+            Submission.objects.filter(learner=learner)
+            .select_related("assignment")
+            .order_by("assignment__number", "attempt")
+        )
+        reviews = {
+            r.submission_id: r
+            for r in Review.objects.filter(submission__in=submissions, released_at__isnull=False)
+        }
+        essays = []
+        for submission in submissions:
+            review = reviews.get(submission.pk)
+            stem = f"essays/assignment-{submission.assignment.number}-attempt-{submission.attempt}"
+            archive.writestr(f"{stem}.md", submission.text)
+            if submission.attachment:
+                try:
+                    with submission.attachment.open("rb") as handle:
+                        archive.writestr(f"{stem}-{submission.attachment_name}", handle.read())
+                except FileNotFoundError:
+                    pass
+            if review:
+                archive.writestr(f"{stem}-feedback.md", review.feedback)
+            essays.append(
+                {
+                    "assignment": submission.assignment.number,
+                    "attempt": submission.attempt,
+                    "status": submission.status,
+                    "word_count": submission.word_count,
+                    "submitted_at": submission.submitted_at,
+                    "late": submission.is_late,
+                    "attached_file": submission.attachment_name,
+                    "outcome": review.outcome if review else None,
+                    "feedback_released_at": review.released_at if review else None,
+                }
+            )
+        put_json("essays.json", essays)
+        put_json(
+            "who-read-my-work.json",
+            [
+                {"when": a.viewed_at, "who": _name(a.viewer), "what": a.get_kind_display()}
+                for a in access_list(learner)
+            ],
+        )
+    return buffer.getvalue()
+
+
+def _account(learner) -> dict:
+    enrolments = Enrolment.objects.filter(learner=learner).select_related("cohort")
+    return {
+        "username": learner.username,
+        "first_name": learner.first_name,
+        "last_name": learner.last_name,
+        "email": learner.email,
+        "date_joined": learner.date_joined,
+        "last_login": learner.last_login,
+        "enrolments": [
+            {
+                "cohort": e.cohort.name,
+                "enrolled_at": e.enrolled_at,
+                "withdrawn_at": e.withdrawn_at,
+            }
+            for e in enrolments
+        ],
+        "deadline_extensions": [
+            {"assignment": x.assignment.number, "due_on": x.due_on}
+            for x in DeadlineExtension.objects.filter(enrolment__learner=learner).select_related(
+                "assignment"
+            )
+        ],
+        "sessions_completed": [
+            {"session": c.session.number, "completed_at": c.completed_at}
+            for c in SessionCompletion.objects.filter(learner=learner).select_related("session")
+        ],
+        "erasure_requests": list(
+            ErasureRequest.objects.filter(learner=learner).values("status", "requested_at")
+        ),
+    }
+
+
+def access_list(learner):
+    return AccessRecord.objects.filter(learner=learner).select_related("viewer")
+
+
+def grouped_access(learner):
+    """Who read what, one line per person, thing and day."""
+    lines = []
+    for (viewer, kind, day), records in groupby(
+        access_list(learner),
+        key=lambda a: (a.viewer, a.kind, timezone.localtime(a.viewed_at).date()),
+    ):
+        lines.append(
+            {
+                "who": _name(viewer),
+                "what": dict(AccessRecord.Kind.choices)[kind],
+                "day": day,
+                "times": len(list(records)),
+            }
+        )
+    return lines
+
+
+def _name(user) -> str:
+    if user is None:
+        return "A former member of staff"
+    return user.get_full_name() or user.username
+
+
+def request_erasure(learner) -> ErasureRequest:
+    request, _ = ErasureRequest.objects.get_or_create(
+        learner=learner, status=ErasureRequest.Status.REQUESTED
+    )
+    return request
+
+
+@transaction.atomic
+def erase(erasure_request: ErasureRequest, coordinator) -> None:
+    """Erase a learner: their writing and personal details go; what the
+    assessment record must keep stays, anonymised (ASSESSMENT_RETENTION)."""
+    learner = erasure_request.learner
+    Reflection.objects.filter(learner=learner).delete()
+    SessionCompletion.objects.filter(learner=learner).delete()
+    AccessRecord.objects.filter(learner=learner).delete()
+    for draft in Submission.objects.filter(learner=learner, status=Submission.Status.DRAFT):
+        StatusChange.objects.filter(submission=draft).delete()
+        _delete_file(draft)
+        draft.delete()
+    if settings.ASSESSMENT_RETENTION == "outcomes":
+        submitted = Submission.objects.filter(learner=learner)
+        for submission in submitted:
+            _delete_file(submission)
+        # update(), not save(): the word count as submitted stays on record.
+        submitted.update(text="", text_html="", attachment="", attachment_name="")
+        Review.objects.filter(submission__learner=learner).update(feedback="", feedback_html="")
+    # A new, unusable password logs them out of every session (Django checks
+    # each session against the password), and nothing left names them.
+    learner.username = f"erased-{learner.pk}"
+    learner.first_name = learner.last_name = ""
+    learner.email = ""
+    learner.is_active = False
+    learner.set_unusable_password()
+    learner.save()
+    erasure_request.status = ErasureRequest.Status.ERASED
+    erasure_request.decided_by = coordinator
+    erasure_request.decided_at = timezone.now()
+    erasure_request.save()
+
+
+def _delete_file(submission) -> None:
+    if submission.attachment:
+        name, storage = submission.attachment.name, submission.attachment.storage
+        transaction.on_commit(lambda: storage.delete(name))
+        submission.attachment = ""

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from privacy import views
+
+urlpatterns = [
+    path("", views.account, name="account"),
+    path("data/", views.data_download, name="account_data"),
+    path("erasure/", views.erasure, name="account_erasure"),
+]

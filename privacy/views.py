@@ -1,0 +1,50 @@
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from privacy import services
+from privacy.models import ErasureRequest
+
+
+@never_cache
+def account(request):
+    """My account and my data: download, who has read my work, erasure."""
+    return render(
+        request,
+        "privacy/account.html",
+        {
+            "access": services.grouped_access(request.user),
+            "erasure": ErasureRequest.objects.filter(
+                learner=request.user, status=ErasureRequest.Status.REQUESTED
+            ).first(),
+        },
+    )
+
+
+@never_cache
+def data_download(request):
+    """Everything the app holds about me, as a ZIP."""
+    response = HttpResponse(services.data_export(request.user), content_type="application/zip")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="my-data-{stamp}.zip"'
+    return response
+
+
+@require_POST
+def erasure(request):
+    if request.user.is_staff:
+        messages.error(request, "Staff accounts are closed by an administrator.")
+        return redirect("account")
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Please tick the box to confirm that you want your account erased.")
+        return redirect("account")
+    services.request_erasure(request.user)
+    messages.success(
+        request,
+        "Your request is sent. A course coordinator will confirm it; until then nothing is "
+        "deleted and you can still log in and download your data.",
+    )
+    return redirect("account")
