@@ -50,7 +50,7 @@ class CohortFilter(admin.SimpleListFilter):
         return [(c.pk, c.name) for c in Cohort.objects.visible_to(request.user)]
 
     def queryset(self, request, queryset):
-        if self.value():
+        if self.value() and self.value().isdigit():
             return queryset.filter(
                 learner__enrolments__cohort=self.value(), learner__enrolments__withdrawn_at=None
             )

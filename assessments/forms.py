@@ -2,6 +2,8 @@ from django import forms
 
 from assessments.models import ESSAY_MAX_CHARS, Review
 
+FEEDBACK_MAX_CHARS = 100_000
+
 
 class DraftForm(forms.Form):
     text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
@@ -47,6 +49,15 @@ class ReviewForm(forms.Form):
         help_text="For Refer: when the next attempt is due.",
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean_feedback(self):
+        feedback = self.cleaned_data["feedback"]
+        if len(feedback) > FEEDBACK_MAX_CHARS:
+            raise forms.ValidationError(
+                f"Feedback is kept up to {FEEDBACK_MAX_CHARS:,} characters; this is "
+                f"{len(feedback):,}. It is still in the box: please shorten it."
+            )
+        return feedback
 
     def clean(self):
         data = super().clean()

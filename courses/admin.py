@@ -21,7 +21,7 @@ from courses.models import (
 )
 from courses.reports import cohort_report, report_csv
 from courses.todo import todo_for
-from peersupport.admin import CohortScopedAdmin, ContentAdmin, NotFoundAdmin, rendered_preview
+from peersupport.admin import CohortScopedAdmin, ContentAdmin, GuardedAdmin, rendered_preview
 
 
 @admin.register(Course)
@@ -77,7 +77,7 @@ class EnrolmentInline(admin.TabularInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(NotFoundAdmin):
+class CohortAdmin(GuardedAdmin):
     list_display = ["name", "start_date", "tutor_names", "learner_count"]
     search_fields = ["name"]
     date_hierarchy = "start_date"

@@ -79,12 +79,16 @@ def decode_csv(data: bytes) -> str:
 def parse_learner_csv(text: str) -> list[LearnerRow]:
     """Read rows of first name, last name, email; raise EnrolmentError listing
     every bad line."""
-    text = text.replace("\x00", "")
+    # Any line ending (Windows, old Mac, Unix); no NULs, which csv refuses.
+    text = text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
     try:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    try:
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as error:
+        raise EnrolmentError([f"The file could not be read as CSV ({error})."]) from None
     columns, start = _columns(rows[0] if rows else [])
     problems, learners, seen = [], [], {}
     for index, row in enumerate(rows[start:], start=start + 1):

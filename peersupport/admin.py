@@ -4,9 +4,10 @@ content history with diffs."""
 import difflib
 import re
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
@@ -32,19 +33,42 @@ def rendered_preview(html_field: str, description: str):
     return preview
 
 
-class NotFoundAdmin(admin.ModelAdmin):
-    """An object outside the user's rows is a 404, as everywhere else in the app.
+MAX_SEARCH_CHARS = 200
 
-    Django's admin would redirect to its front page with "doesn't exist", a
-    different answer from the 403 of a forbidden model; a plain 404 confirms
-    nothing.
+
+class GuardedAdmin(admin.ModelAdmin):
+    """The base of every admin here: hostile or mistaken input gets a message,
+    never a server error, and an object outside the user's rows is a 404.
+
+    (Django's admin would redirect a missing object to its front page with
+    "doesn't exist", a different answer from the 403 of a forbidden model; a
+    plain 404 confirms nothing.)
     """
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
 
+    def get_search_results(self, request, queryset, search_term):
+        if len(search_term) > MAX_SEARCH_CHARS:
+            self.message_user(
+                request,
+                f"Please search for something shorter than {MAX_SEARCH_CHARS} characters.",
+                messages.WARNING,
+            )
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
 
-class CohortScopedAdmin(NotFoundAdmin):
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if not all(value.isdigit() and len(value) < 19 for value in selected):
+            self.message_user(
+                request, "Those items could not be found. Please select them again.", messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+
+class CohortScopedAdmin(GuardedAdmin):
     """Rows that belong to cohorts: coordinators see them all, a tutor only
     those of the cohorts they tutor, anyone else none.
 
@@ -110,7 +134,7 @@ def _elide(text: str, keep: int = 60) -> str:
     return f"{text[:keep]} … {text[-keep:]}"
 
 
-class ContentAdmin(SimpleHistoryAdmin, NotFoundAdmin):
+class ContentAdmin(SimpleHistoryAdmin, GuardedAdmin):
     """Course content: revision history (who, when, a diff, revert) and a live
     preview of every Markdown field."""
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from peersupport.admin import ContentAdmin, NotFoundAdmin, rendered_preview
+from peersupport.admin import ContentAdmin, GuardedAdmin, rendered_preview
+from privacy.models import AccessRecord
+from privacy.services import record_access
 from reflections.models import Reflection, ReflectionPrompt
 
 
@@ -17,7 +19,7 @@ class ReflectionPromptAdmin(ContentAdmin):
 
 
 @admin.register(Reflection)
-class SharedReflectionAdmin(NotFoundAdmin):
+class SharedReflectionAdmin(GuardedAdmin):
     """Reflections learners chose to share, for the tutors of their cohorts.
 
     Read only, and deliberately not scoped like other admins: an answer that
@@ -37,6 +39,15 @@ class SharedReflectionAdmin(NotFoundAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).shared_with(request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            reflection = self.get_queryset(request).get(pk=object_id)
+            record_access(
+                request.user, reflection.learner, AccessRecord.Kind.REFLECTION, reflection.pk
+            )
+        return response
 
     def has_add_permission(self, request):
         return False
