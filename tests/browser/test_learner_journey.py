@@ -104,6 +104,14 @@ def test_learner_pages_pass_axe_and_fit_a_phone(page, live_server, alice, cohort
     )
     axe = Axe()
     page.set_viewport_size(viewport)
+    # Anything the Content-Security-Policy blocks shows in the console.
+    blocked = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     failures = {}
     for path in ANONYMOUS_PAGES:
         failures.update(audit(page, axe, live_server.url + path, viewport))
@@ -111,6 +119,7 @@ def test_learner_pages_pass_axe_and_fit_a_phone(page, live_server, alice, cohort
     for path in LEARNER_PAGES:
         failures.update(audit(page, axe, live_server.url + path.format(answer=answer.pk), viewport))
     assert failures == {}
+    assert blocked == []
 
 
 def audit(page, axe, url, viewport):
