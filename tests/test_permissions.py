@@ -7,6 +7,8 @@ coordinator; 404 where an object belongs to someone else's cohort.
 
 import pytest
 
+from assessments import services
+from assessments.attachments import check_attachment
 from assessments.models import Assignment
 from courses.models import Enrolment
 from reflections.models import ReflectionPrompt
@@ -14,56 +16,78 @@ from sessions.models import Lesson, Session
 
 pytestmark = pytest.mark.django_db
 
-ANON, LEARNER, TUTOR, OTHER_TUTOR, COORDINATOR = (
-    "anonymous", "learner", "tutor", "other_tutor", "coordinator",
+ANON, LEARNER, PEER, OUTSIDER, TUTOR, OTHER_TUTOR, COORDINATOR = (
+    "anonymous", "learner", "peer", "outsider", "tutor", "other_tutor", "coordinator",
 )  # fmt: skip
-PEOPLE = [ANON, LEARNER, TUTOR, OTHER_TUTOR, COORDINATOR]
+PEOPLE = [ANON, LEARNER, PEER, OUTSIDER, TUTOR, OTHER_TUTOR, COORDINATOR]
 LOGIN = "login"  # a redirect to a login page
+L = LOGIN
 
-# url template -> expected status for each person, in PEOPLE's order.
-# {alice_enrolment} etc. are filled in from the fixtures.
+# url template -> expected status for each person, in PEOPLE's order: the
+# learner (Alice), a peer in her cohort (Bob), a learner of another cohort
+# (Charlie), her tutor, another cohort's tutor, a coordinator.
 MATRIX = {
-    "/admin/": [LOGIN, LOGIN, 200, 200, 200],
+    #                                                       anon learn peer  out  tutor other coord
+    "/admin/":                                              [L, L, L, L, 200, 200, 200],
     # Course content: coordinators edit; tutors read.
-    "/admin/courses/course/": [LOGIN, LOGIN, 200, 200, 200],
-    "/admin/courses/course/{course}/change/": [LOGIN, LOGIN, 200, 200, 200],
-    "/admin/courses/course/{course}/history/": [LOGIN, LOGIN, 200, 200, 200],
-    "/admin/course_sessions/session/": [LOGIN, LOGIN, 200, 200, 200],
-    "/admin/course_sessions/session/{session}/change/": [LOGIN, LOGIN, 200, 200, 200],
-    "/admin/course_sessions/session/add/": [LOGIN, LOGIN, 403, 403, 200],
-    "/admin/course_sessions/lesson/{lesson}/change/": [LOGIN, LOGIN, 200, 200, 200],
-    "/admin/course_sessions/lesson/{lesson}/delete/": [LOGIN, LOGIN, 403, 403, 200],
-    "/admin/reflections/reflectionprompt/": [LOGIN, LOGIN, 200, 200, 200],
-    "/admin/reflections/reflectionprompt/{prompt}/change/": [LOGIN, LOGIN, 200, 200, 200],
-    "/admin/assessments/assignment/": [LOGIN, LOGIN, 200, 200, 200],
-    "/admin/assessments/assignment/{assignment}/change/": [LOGIN, LOGIN, 200, 200, 200],
+    "/admin/courses/course/":                               [L, L, L, L, 200, 200, 200],
+    "/admin/courses/course/{course}/change/":               [L, L, L, L, 200, 200, 200],
+    "/admin/courses/course/{course}/history/":              [L, L, L, L, 200, 200, 200],
+    "/admin/course_sessions/session/":                      [L, L, L, L, 200, 200, 200],
+    "/admin/course_sessions/session/{session}/change/":     [L, L, L, L, 200, 200, 200],
+    "/admin/course_sessions/session/add/":                  [L, L, L, L, 403, 403, 200],
+    "/admin/course_sessions/lesson/":                       [L, L, L, L, 200, 200, 200],
+    "/admin/course_sessions/lesson/{lesson}/change/":       [L, L, L, L, 200, 200, 200],
+    "/admin/course_sessions/lesson/{lesson}/delete/":       [L, L, L, L, 403, 403, 200],
+    "/admin/reflections/reflectionprompt/":                 [L, L, L, L, 200, 200, 200],
+    "/admin/reflections/reflectionprompt/{prompt}/change/": [L, L, L, L, 200, 200, 200],
+    "/admin/assessments/assignment/":                       [L, L, L, L, 200, 200, 200],
+    "/admin/assessments/assignment/{assignment}/change/":   [L, L, L, L, 200, 200, 200],
     # Cohorts: coordinators run them all; a tutor sees only their own.
-    "/admin/courses/cohort/": [LOGIN, LOGIN, 200, 200, 200],
-    "/admin/courses/cohort/add/": [LOGIN, LOGIN, 403, 403, 200],
-    "/admin/courses/cohort/{cohort}/change/": [LOGIN, LOGIN, 200, 404, 200],
-    "/admin/courses/cohort/{other_cohort}/change/": [LOGIN, LOGIN, 404, 200, 200],
-    "/admin/courses/cohort/{cohort}/progress/": [LOGIN, LOGIN, 200, 404, 200],
-    "/admin/courses/cohort/{cohort}/progress.csv": [LOGIN, LOGIN, 200, 404, 200],
-    "/admin/courses/cohort/{cohort}/import-learners/": [LOGIN, LOGIN, 403, 404, 200],
-    "/admin/courses/enrolment/": [LOGIN, LOGIN, 200, 200, 200],
-    "/admin/courses/enrolment/{alice_enrolment}/change/": [LOGIN, LOGIN, 200, 404, 200],
-    "/admin/courses/enrolment/{charlie_enrolment}/change/": [LOGIN, LOGIN, 404, 200, 200],
-    "/admin/courses/learner/": [LOGIN, LOGIN, 200, 200, 200],
-    "/admin/courses/learner/add/": [LOGIN, LOGIN, 403, 403, 200],
-    "/admin/courses/learner/{alice}/change/": [LOGIN, LOGIN, 200, 404, 200],
-    "/admin/courses/learner/{charlie}/change/": [LOGIN, LOGIN, 404, 200, 200],
-    "/admin/courses/learner/{alice}/delete/": [LOGIN, LOGIN, 403, 403, 403],
+    "/admin/courses/cohort/":                               [L, L, L, L, 200, 200, 200],
+    "/admin/courses/cohort/add/":                           [L, L, L, L, 403, 403, 200],
+    "/admin/courses/cohort/{cohort}/change/":               [L, L, L, L, 200, 404, 200],
+    "/admin/courses/cohort/{other_cohort}/change/":         [L, L, L, L, 404, 200, 200],
+    "/admin/courses/cohort/{cohort}/progress/":             [L, L, L, L, 200, 404, 200],
+    "/admin/courses/cohort/{cohort}/progress.csv":          [L, L, L, L, 200, 404, 200],
+    "/admin/courses/cohort/{cohort}/import-learners/":      [L, L, L, L, 403, 404, 200],
+    "/admin/courses/enrolment/":                            [L, L, L, L, 200, 200, 200],
+    "/admin/courses/enrolment/{alice_enrolment}/change/":   [L, L, L, L, 200, 404, 200],
+    "/admin/courses/enrolment/{charlie_enrolment}/change/": [L, L, L, L, 404, 200, 200],
+    "/admin/courses/learner/":                              [L, L, L, L, 200, 200, 200],
+    "/admin/courses/learner/add/":                          [L, L, L, L, 403, 403, 200],
+    "/admin/courses/learner/{alice}/change/":               [L, L, L, L, 200, 404, 200],
+    "/admin/courses/learner/{charlie}/change/":             [L, L, L, L, 404, 200, 200],
+    "/admin/courses/learner/{alice}/delete/":               [L, L, L, L, 403, 403, 403],
+    # Learners' writing: shared reflections for their tutors only; essays for
+    # their tutors and coordinators.
+    "/admin/reflections/reflection/":                       [L, L, L, L, 200, 200, 403],
+    "/admin/reflections/reflection/{reflection}/change/":   [L, L, L, L, 200, 404, 403],
+    "/admin/reflections/reflection/{private}/change/":      [L, L, L, L, 404, 404, 403],
+    "/admin/assessments/submission/?status__exact=submitted": [L, L, L, L, 200, 200, 200],
+    "/admin/assessments/submission/{essay}/change/":        [L, L, L, L, 200, 404, 200],
+    "/admin/assessments/submission/{essay}/file/":          [L, L, L, L, 200, 404, 200],
+    "/admin/assessments/moderation/":                       [L, L, L, L, 200, 200, 200],
+    "/admin/privacy/erasurerequest/":                       [L, L, L, L, 403, 403, 200],
     # Staff accounts are the superuser's business.
-    "/admin/auth/user/": [LOGIN, LOGIN, 403, 403, 403],
-    "/admin/auth/group/": [LOGIN, LOGIN, 403, 403, 403],
-    # The learner's site: staff get a preview.
-    "/": [LOGIN, 200, 200, 200, 200],
-    "/sessions/3/": [LOGIN, 200, 200, 200, 200],
-    "/sessions/3/a-personal-story-of-recovery/": [LOGIN, 200, 200, 200, 200],
-    "/sessions/12/": [LOGIN, 404, 404, 404, 404],
-    "/resources/": [200, 200, 200, 200, 200],
-    "/healthz": [200, 200, 200, 200, 200],
-}
+    "/admin/auth/user/":                                    [L, L, L, L, 403, 403, 403],
+    "/admin/auth/group/":                                   [L, L, L, L, 403, 403, 403],
+    # The learner's site: staff get a preview, with nothing of anyone's own.
+    "/":                                                    [L, 200, 200, 200, 200, 200, 200],
+    "/sessions/3/":                                         [L, 200, 200, 200, 200, 200, 200],
+    "/sessions/3/a-personal-story-of-recovery/":            [L, 200, 200, 200, 200, 200, 200],
+    "/sessions/12/":                                        [L, 404, 404, 404, 404, 404, 404],
+    "/journal/":                                            [L, 200, 200, 200, 200, 200, 200],
+    "/journal/export/":                                     [L, 200, 200, 200, 200, 200, 200],
+    "/journal/{reflection}/delete/":                        [L, 200, 404, 404, 404, 404, 404],
+    "/assignments/1/":                                      [L, 200, 200, 200, 200, 200, 200],
+    "/assignments/1/attempts/1/file/":                      [L, 200, 404, 404, 404, 404, 404],
+    "/assignments/3/":                                      [L, 404, 404, 404, 404, 404, 404],
+    "/account/":                                            [L, 200, 200, 200, 200, 200, 200],
+    "/account/data/":                                       [L, 200, 200, 200, 200, 200, 200],
+    "/resources/":                                          [200, 200, 200, 200, 200, 200, 200],
+    "/healthz":                                             [200, 200, 200, 200, 200, 200, 200],
+}  # fmt: skip
 
 CELLS = [
     (url, person, status)
@@ -73,10 +97,12 @@ CELLS = [
 
 
 @pytest.fixture
-def people(alice, tutor, other_tutor, coordinator):
+def people(alice, bob, charlie, tutor, other_tutor, coordinator):
     return {
         ANON: None,
         LEARNER: alice,
+        PEER: bob,
+        OUTSIDER: charlie,
         TUTOR: tutor,
         OTHER_TUTOR: other_tutor,
         COORDINATOR: coordinator,
@@ -85,7 +111,25 @@ def people(alice, tutor, other_tutor, coordinator):
 
 @pytest.fixture
 def ids(course, cohort, other_cohort, alice, charlie):
+    from reflections.models import Reflection
+    from tests.essays import PDF_BYTES, essay_of, upload
+
+    prompts = list(ReflectionPrompt.objects.all()[:2])
+    shared = Reflection.objects.create(
+        learner=alice, prompt=prompts[0], text="shared", shared_with_tutor=True
+    )
+    private = Reflection.objects.create(learner=alice, prompt=prompts[1], text="private")
+    assignment = Assignment.objects.get(number=1)
+    services.start_draft(alice, assignment)
+    services.save_draft(alice, assignment, essay_of(1600))
+    services.attach_file(
+        alice, assignment, upload("e.pdf", PDF_BYTES), check_attachment(upload("e.pdf", PDF_BYTES))
+    )
+    essay = services.submit(alice, assignment, True, True)
     return {
+        "reflection": shared.pk,
+        "private": private.pk,
+        "essay": essay.pk,
         "course": course.pk,
         "session": Session.objects.get(number=3).pk,
         "lesson": Lesson.objects.get().pk,
