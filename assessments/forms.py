@@ -1,6 +1,7 @@
 from django import forms
 
 from assessments.models import ESSAY_MAX_CHARS, Review
+from peersupport.writing import clean_long_text
 
 FEEDBACK_MAX_CHARS = 100_000
 
@@ -9,13 +10,7 @@ class DraftForm(forms.Form):
     text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
 
     def clean_text(self):
-        text = self.cleaned_data["text"].replace("\r\n", "\n")
-        if len(text) > ESSAY_MAX_CHARS:
-            raise forms.ValidationError(
-                f"Your essay is {len(text):,} characters long, and the most the app keeps is "
-                f"{ESSAY_MAX_CHARS:,}. Your text is still in the box: please shorten it."
-            )
-        return text
+        return clean_long_text(self.cleaned_data["text"], ESSAY_MAX_CHARS, "Your essay")
 
 
 class AttachmentForm(forms.Form):
@@ -51,13 +46,7 @@ class ReviewForm(forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def clean_feedback(self):
-        feedback = self.cleaned_data["feedback"]
-        if len(feedback) > FEEDBACK_MAX_CHARS:
-            raise forms.ValidationError(
-                f"Feedback is kept up to {FEEDBACK_MAX_CHARS:,} characters; this is "
-                f"{len(feedback):,}. It is still in the box: please shorten it."
-            )
-        return feedback
+        return clean_long_text(self.cleaned_data["feedback"], FEEDBACK_MAX_CHARS, "The feedback")
 
     def clean(self):
         data = super().clean()

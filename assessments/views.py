@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -13,6 +13,7 @@ from assessments.models import Assignment, Submission
 from assessments.status import state_of
 from courses.access import learner_page
 from peersupport.rendering import render_learner_markdown
+from peersupport.writing import is_autosave, private_file_response, refused, saved
 
 
 def _assignment(request, number) -> Assignment:
@@ -66,11 +67,11 @@ def save_draft(request, number):
     _learner_only(request)
     assignment = _assignment(request, number)
     form = DraftForm(request.POST)
-    wants_json = request.headers.get("X-Requested-With") == "fetch"
+    wants_json = is_autosave(request)
     if not form.is_valid():
         errors = [e for errs in form.errors.values() for e in errs]
         if wants_json:
-            return JsonResponse({"saved": False, "errors": errors}, status=400)
+            return refused(errors)
         for error in errors:
             messages.error(request, error)
         return redirect("assignment_detail", number)
@@ -80,21 +81,14 @@ def save_draft(request, number):
         draft = services.save_draft(request.user, assignment, form.cleaned_data["text"])
     except services.AssessmentError as error:
         if wants_json:
-            return JsonResponse({"saved": False, "errors": [str(error)]}, status=409)
+            return refused([str(error)], status=409)
         messages.error(request, str(error))
         return redirect("assignment_detail", number)
-    saved_at = timezone.localtime(draft.updated_at)
     if wants_json:
-        return JsonResponse(
-            {
-                "saved": True,
-                "saved_at": f"{saved_at:%H:%M}",
-                "updated_at": int(draft.updated_at.timestamp() * 1000),
-                "words": draft.word_count,
-                "length": len(draft.text),
-            }
-        )
-    messages.success(request, f"Your draft was saved at {saved_at:%H:%M}.")
+        return saved(draft.text, draft.updated_at, words=draft.word_count)
+    messages.success(
+        request, f"Your draft was saved at {timezone.localtime(draft.updated_at):%H:%M}."
+    )
     return redirect("assignment_detail", number)
 
 
@@ -173,15 +167,6 @@ def attempt_attachment(request, number, attempt):
 
 
 def attachment_response(submission: Submission):
-    if not submission.attachment:
-        raise Http404("This attempt has no attached file.")
-    try:
-        handle = submission.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing; please tell your course coordinator.") from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=submission.attachment_name,
-        content_type=submission.attachment_type or "application/octet-stream",
+    return private_file_response(
+        submission.attachment, submission.attachment_name, submission.attachment_type
     )

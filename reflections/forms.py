@@ -1,5 +1,6 @@
 from django import forms
 
+from peersupport.writing import clean_long_text
 from reflections.models import MAX_REFLECTION_CHARS, Reflection
 
 
@@ -15,11 +16,4 @@ class ReflectionForm(forms.ModelForm):
         self.fields["text"].strip = False
 
     def clean_text(self):
-        text = self.cleaned_data["text"].replace("\r\n", "\n")
-        if len(text) > MAX_REFLECTION_CHARS:
-            raise forms.ValidationError(
-                f"Your answer is {len(text):,} characters long, and the journal keeps up to "
-                f"{MAX_REFLECTION_CHARS:,}. Your text is still in the box: please shorten it, "
-                "or split it across answers, and save again."
-            )
-        return text
+        return clean_long_text(self.cleaned_data["text"], MAX_REFLECTION_CHARS, "Your answer")

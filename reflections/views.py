@@ -1,7 +1,7 @@
 from itertools import groupby
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -9,6 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from courses.access import learner_page
+from peersupport.writing import is_autosave, refused, saved
 from reflections.export import journal_markdown
 from reflections.forms import ReflectionForm
 from reflections.models import Reflection, ReflectionPrompt
@@ -45,13 +46,9 @@ def answer(request, prompt_id):
     prompt = _answerable_prompt(request, prompt_id)
     existing = Reflection.objects.filter(learner=request.user, prompt=prompt).first()
     form = ReflectionForm(request.POST, instance=existing)
-    wants_json = request.headers.get("X-Requested-With") == "fetch"
     if not form.is_valid():
-        if wants_json:
-            return JsonResponse(
-                {"saved": False, "errors": [e for errs in form.errors.values() for e in errs]},
-                status=400,
-            )
+        if is_autosave(request):
+            return refused([e for errs in form.errors.values() for e in errs])
         return render(
             request,
             "reflections/answer_error.html",
@@ -61,17 +58,9 @@ def answer(request, prompt_id):
     reflection = save_answer(
         request.user, prompt, form.cleaned_data["text"], form.cleaned_data["shared_with_tutor"]
     )
+    if is_autosave(request):
+        return saved(reflection.text, reflection.updated_at, shared=reflection.shared_with_tutor)
     saved_at = timezone.localtime(reflection.updated_at)
-    if wants_json:
-        return JsonResponse(
-            {
-                "saved": True,
-                "saved_at": f"{saved_at:%H:%M}",
-                "updated_at": int(reflection.updated_at.timestamp() * 1000),
-                "shared": reflection.shared_with_tutor,
-                "length": len(reflection.text),
-            }
-        )
     messages.success(request, f"Your answer was saved at {saved_at:%H:%M}.")
     return redirect(_page_of(prompt))
 

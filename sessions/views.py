@@ -1,10 +1,11 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from courses.access import learner_page
+from peersupport.writing import private_file_response
 from reflections.services import PromptAnswer, prompt_answers
 from sessions.models import ExerciseFile, Lesson, Session, SessionCompletion
 
@@ -98,13 +99,6 @@ def exercise_file_download(request, number, slug, pk):
     )
     if not request.access.is_open(exercise_file.lesson.session):
         raise Http404("This session has not opened yet.")
-    try:
-        handle = exercise_file.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("This file is missing; please let your course coordinator know.") from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=exercise_file.filename,
-        content_type=exercise_file.content_type or "application/octet-stream",
+    return private_file_response(
+        exercise_file.file, exercise_file.filename, exercise_file.content_type
     )

@@ -164,3 +164,18 @@ def log_in(client, username, password=PASSWORD) -> bool:
     which needs the request, expects)."""
     response = client.post("/accounts/login/", {"username": username, "password": password})
     return response.status_code == 302
+
+
+def inline_management(*prefixes) -> dict:
+    """The management form of each admin inline, with no rows changed."""
+    data = {}
+    for prefix in prefixes:
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    return data

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from courses.models import Cohort, Enrolment
 from sessions.models import Session
-from tests.conftest import make_cohort, make_user
+from tests.conftest import inline_management, make_cohort, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -108,17 +108,7 @@ def test_open_every_session_now_action(coordinator_client, course):
 
 
 def empty_inlines():
-    data = {}
-    for prefix in ["releases", "deadlines", "enrolments"]:
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "0",
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-    return data
+    return inline_management("releases", "deadlines", "enrolments")
 
 
 def add_learners(cohort, count, prefix):

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from courses.content_files import DEFAULT_CONTENT_DIR, load_course, write_course
 from reflections.models import ReflectionPrompt
 from sessions.models import Session
+from tests.conftest import inline_management
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +26,7 @@ def session_form(session, **changes):
         "body": session.body,
     }
     data.update(changes)
-    for prefix in ["lessons", "prompts"]:
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "0",
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-    return data
+    return {**data, **inline_management("lessons", "prompts")}
 
 
 def test_a_content_edit_is_in_the_history_with_a_diff_and_can_be_reverted(

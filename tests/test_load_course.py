@@ -11,6 +11,7 @@ from courses.content_files import DEFAULT_CONTENT_DIR, load_course
 from courses.models import Course
 from reflections.models import ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session
+from tests.conftest import inline_management
 
 pytestmark = pytest.mark.usefixtures("empty_database")
 
@@ -85,17 +86,7 @@ def test_a_coordinators_edit_survives_a_plain_run_and_force_overwrites_it(coordi
 
 def empty_inline_forms():
     """Management data for the session change form's two inlines, left unchanged."""
-    data = {}
-    for prefix in ["lessons", "prompts"]:
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "0",
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
-    return data
+    return inline_management("lessons", "prompts")
 
 
 @pytest.mark.parametrize(
