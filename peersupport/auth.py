@@ -16,3 +16,14 @@ class EmailOrUsernameBackend(ModelBackend):
             if len(matches) == 1:
                 username = matches[0].get_username()
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_username(request, credentials) -> str:
+    """The username django-axes records a failed login under.
+
+    What was typed, cut to the longest username an account can have and
+    without NUL characters: anything longer matches no account, and the
+    database column for the record is bounded (PostgreSQL refuses longer).
+    """
+    raw = (credentials or {}).get("username") or request.POST.get("username", "")
+    return raw.replace("\x00", "")[:150]

@@ -14,6 +14,8 @@ class RefuseNulCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Multipart forms (the site's and the admin's) are left to their form
+        # fields, which refuse NULs with a message beside the field.
         if _has_nul(request.GET) or (
             request.method == "POST"
             and request.content_type != "multipart/form-data"

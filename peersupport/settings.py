@@ -185,6 +185,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True  # no record of successful logins beyond last_login
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_USERNAME_CALLABLE = "peersupport.auth.lockout_username"
 # Behind N proxies, the client's address is the Nth from the right of
 # X-Forwarded-For; 0 means use REMOTE_ADDR (no proxy).
 AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0) or None
