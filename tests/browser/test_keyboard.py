@@ -89,3 +89,13 @@ def test_a_warning_comes_before_the_idle_logout_and_staying_works(
     expect(page.get_by_role("button", name="Stay logged in")).to_be_focused()
     page.keyboard.press("Enter")
     expect(warning).to_be_hidden()
+
+
+def test_reduced_motion_is_respected(page, live_server, alice, cohort):
+    from tests.browser.conftest import log_in
+
+    page.emulate_media(reduced_motion="reduce")
+    log_in(page, live_server, next_url="/sessions/3/")
+    button = page.get_by_role("button", name="Mark session 3 as complete")
+    duration = button.evaluate("el => getComputedStyle(el).transitionDuration")
+    assert all(float(part.rstrip("s")) <= 0.001 for part in duration.split(","))

@@ -88,8 +88,17 @@ LEARNER_PAGES = [
     "/journal/{answer}/delete/",
     "/assignments/1/",
     "/assignments/2/",
+    "/account/",
+    "/accounts/password_change/done/",
 ]
-ANONYMOUS_PAGES = ["/accounts/login/", "/accounts/password_reset/", "/resources/"]
+ANONYMOUS_PAGES = [
+    "/accounts/login/",
+    "/accounts/password_reset/",
+    "/accounts/password_reset/done/",
+    "/accounts/reset/MQ/expired-link/",
+    "/accounts/reset/done/",
+    "/resources/",
+]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["320px", "1280px"])
