@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install chromium lint format clean
+.PHONY: run serve test install chromium lint format clean
 
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
@@ -17,6 +17,14 @@ run: install
 	@echo "Log in as learner, learner2, tutor or coordinator; password: peersupport-demo"
 	@echo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production stack, locally: gunicorn with whitenoise's compressed, hashed
+# static files, against DATABASE_URL (SQLite by default). Set
+# DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS as in production.
+serve: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py peersupport.wsgi
 
 test: install chromium
 	$(PY) -m pytest
