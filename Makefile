@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install chromium lint format clean
+.PHONY: run serve bench test install chromium lint format clean
 
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
@@ -25,6 +25,12 @@ serve: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py peersupport.wsgi
+
+# The benchmark (bench/run.py): needs PostgreSQL on 127.0.0.1:5432 and wrk.
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
+	$(PY) bench/run.py
 
 test: install chromium
 	$(PY) -m pytest

@@ -278,3 +278,6 @@ if ASSESSMENT_RETENTION not in ("outcomes", "full"):
     raise ImproperlyConfigured(
         f"DJANGO_ASSESSMENT_RETENTION must be 'outcomes' or 'full', not {ASSESSMENT_RETENTION!r}."
     )
+
+# bench/run.py measures pages against a bare Django view, routed only then.
+BENCHMARK_FLOOR = env_bool("DJANGO_BENCHMARK_FLOOR", default=False)

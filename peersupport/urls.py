@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,3 +15,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/keep-alive/", views.keep_alive, name="keep_alive"),
 ]
+
+if settings.BENCHMARK_FLOOR:
+    urlpatterns.append(path("bench/floor", views.benchmark_floor))

@@ -20,6 +20,15 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@login_not_required
+def benchmark_floor(request):
+    """The framework's floor for bench/: a bare view through the same stack.
+
+    Routed only when DJANGO_BENCHMARK_FLOOR=1 (bench/run.py sets it).
+    """
+    return HttpResponse("ok", content_type="text/plain")
+
+
 @require_POST
 @never_cache
 def keep_alive(request):
