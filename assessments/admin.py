@@ -88,9 +88,12 @@ class SubmissionAdmin(CohortScopedAdmin):
     ordering = ["submitted_at", "pk"]
     actions = ["release_feedback", "sample_for_moderation"]
 
+    list_per_page = 50
+
     def get_queryset(self, request):
-        # Drafts are the learner's own until they submit.
-        return super().get_queryset(request).submitted()
+        # Drafts are the learner's own until they submit. The list never
+        # shows the essays themselves, so it does not load them.
+        return super().get_queryset(request).submitted().defer("text", "text_html")
 
     def changelist_view(self, request, extra_context=None):
         # The queue opens on what is waiting; the filters reach the rest.

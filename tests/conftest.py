@@ -12,9 +12,9 @@ from peersupport.roles import COORDINATORS, TUTORS
 
 PASSWORD = "a-long-test-password"
 
-# Every page saves the session to restart the idle timeout
-# (SESSION_SAVE_EVERY_REQUEST): a savepoint, an UPDATE and its release.
-SESSION_REFRESH_QUERIES = 3
+# Pages save the session to restart the idle timeout at most once a minute
+# (IdleTimeoutMiddleware); a test's requests come within a minute of its login.
+SESSION_REFRESH_QUERIES = 0
 
 
 @pytest.fixture(scope="session")
