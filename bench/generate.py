@@ -32,6 +32,7 @@ from django.utils import timezone  # noqa: E402
 from assessments.models import Assignment, Review, StatusChange, Submission  # noqa: E402
 from courses import timetable  # noqa: E402
 from courses.models import Cohort, Course, Enrolment  # noqa: E402
+from peersupport.middleware import IDLE_STAMP  # noqa: E402
 from peersupport.rendering import render_learner_markdown  # noqa: E402
 from reflections.models import Reflection, ReflectionPrompt  # noqa: E402
 from sessions.models import Session, SessionCompletion  # noqa: E402
@@ -147,6 +148,7 @@ def generate(cohorts: int, per_cohort: int) -> dict:
         store["_auth_user_id"] = str(user.pk)
         store["_auth_user_backend"] = BACKEND
         store["_auth_user_hash"] = user.get_session_auth_hash()
+        store[IDLE_STAMP] = int(time.time())  # as a real login leaves it
         store.create()
         return store.session_key
 
