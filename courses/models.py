@@ -53,9 +53,6 @@ class CohortQuerySet(models.QuerySet):
             return self.filter(tutors=user)
         return self.none()
 
-    def starting_between(self, first_day, last_day):
-        return self.filter(start_date__range=(first_day, last_day))
-
 
 class Cohort(models.Model):
     """A group of learners taking the course together, with tutors and a timetable."""
@@ -103,9 +100,6 @@ class Cohort(models.Model):
 class EnrolmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(withdrawn_at__isnull=True)
-
-    def visible_to(self, user):
-        return self.filter(cohort__in=Cohort.objects.visible_to(user))
 
 
 class Enrolment(models.Model):

@@ -16,12 +16,6 @@ from reflections.export import journal_markdown
 from reflections.models import Reflection
 from sessions.models import SessionCompletion
 
-# What erasure keeps of a learner's assessed work, for the provider's records
-# (README, "Privacy"): "outcomes" keeps each attempt's assignment, dates, word
-# count and outcome, and deletes the essay, its file and the feedback;
-# "full" keeps those too, tied to the anonymised account.
-RETENTION_CHOICES = ("outcomes", "full")
-
 
 def record_access(viewer, learner, kind, object_id) -> None:
     if viewer.pk != learner.pk:
@@ -172,7 +166,10 @@ def request_erasure(learner) -> ErasureRequest:
 @transaction.atomic
 def erase(erasure_request: ErasureRequest, coordinator) -> None:
     """Erase a learner: their writing and personal details go; what the
-    assessment record must keep stays, anonymised (ASSESSMENT_RETENTION)."""
+    assessment record must keep stays, anonymised. settings.ASSESSMENT_RETENTION
+    says what: "outcomes" keeps each attempt's assignment, dates, word count
+    and outcome, deleting the essay, its file and the feedback; "full" keeps
+    those too, tied to the anonymised account (README, "Privacy")."""
     learner = erasure_request.learner
     Reflection.objects.filter(learner=learner).delete()
     SessionCompletion.objects.filter(learner=learner).delete()

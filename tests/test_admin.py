@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessments.models import Assignment
 from reflections.models import ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session
+from tests.conftest import inline_management
 
 pytestmark = pytest.mark.django_db
 
@@ -41,29 +42,35 @@ def test_the_rendered_result_is_visible_while_editing(coordinator_client, course
     assert b"<blockquote>" in html
 
 
-def test_coordinator_edits_a_lesson_and_uploads_an_exercise_file(coordinator_client, course):
-    lesson = Lesson.objects.get()
-    response = coordinator_client.post(
+def post_lesson_with_upload(client, lesson, title, upload, body=None):
+    """The lesson's change form, unchanged but for its body and one new file."""
+    return client.post(
         f"/admin/course_sessions/lesson/{lesson.pk}/change/",
         {
             "session": lesson.session_id,
             "order": 1,
             "title": lesson.title,
             "slug": lesson.slug,
-            "body": lesson.body + "\nA new **closing** line.",
+            "body": lesson.body if body is None else body,
+            **inline_management("prompts"),
+            **inline_management("exercise_files"),
             "exercise_files-TOTAL_FORMS": "1",
-            "exercise_files-INITIAL_FORMS": "0",
-            "exercise_files-MIN_NUM_FORMS": "0",
-            "exercise_files-MAX_NUM_FORMS": "1000",
             "exercise_files-0-order": "1",
-            "exercise_files-0-title": "Worksheet",
-            "exercise_files-0-file": SimpleUploadedFile("worksheet.pdf", b"%PDF-1.4 x"),
+            "exercise_files-0-title": title,
+            "exercise_files-0-file": upload,
             "exercise_files-0-lesson": lesson.pk,
-            "prompts-TOTAL_FORMS": "0",
-            "prompts-INITIAL_FORMS": "0",
-            "prompts-MIN_NUM_FORMS": "0",
-            "prompts-MAX_NUM_FORMS": "1000",
         },
+    )
+
+
+def test_coordinator_edits_a_lesson_and_uploads_an_exercise_file(coordinator_client, course):
+    lesson = Lesson.objects.get()
+    response = post_lesson_with_upload(
+        coordinator_client,
+        lesson,
+        "Worksheet",
+        SimpleUploadedFile("worksheet.pdf", b"%PDF-1.4 x"),
+        body=lesson.body + "\nA new **closing** line.",
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     lesson.refresh_from_db()
@@ -74,26 +81,8 @@ def test_coordinator_edits_a_lesson_and_uploads_an_exercise_file(coordinator_cli
 
 def test_an_upload_of_a_disallowed_type_is_refused_with_a_message(coordinator_client, course):
     lesson = Lesson.objects.get()
-    response = coordinator_client.post(
-        f"/admin/course_sessions/lesson/{lesson.pk}/change/",
-        {
-            "session": lesson.session_id,
-            "order": 1,
-            "title": lesson.title,
-            "slug": lesson.slug,
-            "body": lesson.body,
-            "exercise_files-TOTAL_FORMS": "1",
-            "exercise_files-INITIAL_FORMS": "0",
-            "exercise_files-MIN_NUM_FORMS": "0",
-            "exercise_files-MAX_NUM_FORMS": "1000",
-            "exercise_files-0-order": "1",
-            "exercise_files-0-title": "Script",
-            "exercise_files-0-file": SimpleUploadedFile("run.exe", b"MZ"),
-            "prompts-TOTAL_FORMS": "0",
-            "prompts-INITIAL_FORMS": "0",
-            "prompts-MIN_NUM_FORMS": "0",
-            "prompts-MAX_NUM_FORMS": "1000",
-        },
+    response = post_lesson_with_upload(
+        coordinator_client, lesson, "Script", SimpleUploadedFile("run.exe", b"MZ")
     )
     assert response.status_code == 200
     assert b"File extension \xe2\x80\x9cexe\xe2\x80\x9d is not allowed" in response.content

@@ -218,3 +218,20 @@ def test_error_reports_never_carry_a_learners_writing(alice_client, alice, cohor
         answer(request, prompt_id=ReflectionPrompt.objects.first().pk)
     cleaned = SafeExceptionReporterFilter().get_post_parameters(request)
     assert cleaned["text"] != "MY-SECRET-WORDS"
+
+
+def test_the_app_server_refuses_to_start_without_a_secret_key():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import peersupport.wsgi"],
+        cwd=ROOT, env=clean, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_manage_py_with_no_settings_at_all_is_a_developer_machine():
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
