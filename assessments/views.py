@@ -17,7 +17,10 @@ from peersupport.writing import is_autosave, private_file_response, refused, sav
 
 
 def _assignment(request, number) -> Assignment:
-    return get_object_or_404(Assignment, course=request.access.course, number=number)
+    assignment = request.access.structure.assignment_by_number.get(number)
+    if assignment is None:
+        raise Http404("No such assignment.")
+    return assignment
 
 
 def _learner_only(request):
@@ -34,12 +37,13 @@ def assignment_detail(request, number):
         attempts = list(
             Submission.objects.for_learner(request.user, assignment).select_related("review")
         )
+        for attempt in attempts:
+            attempt.assignment = assignment  # the course's copy: no query per attempt
     current = attempts[-1] if attempts else None
-    due_on = (
-        services.deadline_for(request.user, assignment, current)
-        if not request.access.is_preview
-        else None
-    )
+    if current is not None and current.attempt > 1:
+        due_on = current.due_on  # a referred learner's next attempt has its own date
+    else:
+        due_on = request.access.due_on(assignment)
     context = {
         "assignment": assignment,
         "attempts": attempts,

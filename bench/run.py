@@ -84,6 +84,10 @@ def create_database(size):
     run(env, python, "manage.py", "migrate", "--noinput", "-v0")
     run(env, python, "manage.py", "load_course")
     generated = json.loads(run(env, python, "bench/generate.py", size).strip().splitlines()[-1])
+    # A live database has planner statistics (autovacuum gathers them); one
+    # filled by bulk inserts a moment ago has none, and its plans would be guesses.
+    with psycopg.connect(f"{PG}/{name}", autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
     return name, env, generated
 
 

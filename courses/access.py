@@ -8,34 +8,40 @@ which every session is open, so they can check what learners see.
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import wraps
+from functools import cached_property, wraps
 
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from courses.models import Cohort, Course, Enrolment, SessionRelease
+from courses.models import Cohort, Course, DeadlineExtension, Enrolment
+from courses.structure import CohortTimetable, CourseStructure, structure_of, timetable_of
 from courses.timetable import default_opening
 
 
 @dataclass
 class CourseAccess:
     course: Course
+    structure: CourseStructure
     cohort: Cohort | None = None
     enrolment: Enrolment | None = None
-    opening_dates: dict[int, date] = field(default_factory=dict)  # session id -> date
+    timetable: CohortTimetable | None = None
     today: date = field(default_factory=timezone.localdate)
 
     @property
     def is_preview(self) -> bool:
         return self.enrolment is None
 
+    @property
+    def tutors(self) -> list:
+        return self.timetable.tutors if self.timetable else []
+
     def opens_on(self, session) -> date | None:
         """The date ``session`` opens for this cohort; None in a staff preview."""
         if self.cohort is None:
             return None
-        return self.opening_dates.get(session.pk) or default_opening(
+        return self.timetable.opening_dates.get(session.pk) or default_opening(
             self.cohort.start_date, session.number
         )
 
@@ -43,23 +49,44 @@ class CourseAccess:
         opens_on = self.opens_on(session)
         return opens_on is None or opens_on <= self.today
 
+    @cached_property
+    def extensions(self) -> dict[int, date]:
+        """This learner's extended deadlines, by assignment id (one query, when asked)."""
+        if self.enrolment is None:
+            return {}
+        return dict(
+            DeadlineExtension.objects.filter(enrolment=self.enrolment)
+            .order_by()
+            .values_list("assignment_id", "due_on")
+        )
+
+    def due_on(self, assignment) -> date | None:
+        """The learner's deadline for a first attempt: their extension, else the cohort's."""
+        if self.timetable is None:
+            return None
+        return self.extensions.get(assignment.pk) or self.timetable.due_dates.get(assignment.pk)
+
 
 def course_access_for(user) -> CourseAccess | None:
+    # The enrolment, read with its cohort and course, also carries the versions
+    # of the course content and the timetable, which say whether this process's
+    # copy of them (courses/structure.py) is current.
     enrolment = (
         Enrolment.objects.active().select_related("cohort__course").filter(learner=user).first()
     )
     if enrolment is not None:
         cohort = enrolment.cohort
-        dates = dict(
-            SessionRelease.objects.filter(cohort=cohort).values_list("session_id", "opens_on")
-        )
         return CourseAccess(
-            course=cohort.course, cohort=cohort, enrolment=enrolment, opening_dates=dates
+            course=cohort.course,
+            structure=structure_of(cohort.course),
+            cohort=cohort,
+            enrolment=enrolment,
+            timetable=timetable_of(cohort),
         )
     if user.is_staff:
         course = Course.objects.current()
         if course is not None:
-            return CourseAccess(course=course)
+            return CourseAccess(course=course, structure=structure_of(course))
     return None
 
 

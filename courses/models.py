@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
@@ -31,12 +33,18 @@ class Course(CourseContent):
         ),
     )
     resources_html = models.TextField(blank=True, editable=False)
+    # New whenever a session, lesson, prompt, exercise file or assignment of
+    # the course changes: each process's copy of them is current while this
+    # matches (courses/structure.py).
+    structure_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     markdown_fields = {"overview": "overview_html", "resources": "resources_html"}
     content_fields = ("title", "overview", "resources")
 
     objects = CourseQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=CourseContent.history_excluded(markdown_fields))
+    history = HistoricalRecords(
+        excluded_fields=[*CourseContent.history_excluded(markdown_fields), "structure_version"]
+    )
 
     def __str__(self):
         return self.title
@@ -84,6 +92,9 @@ class Cohort(models.Model):
         help_text="Shown to learners as who to contact about the course.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # New whenever the cohort, its opening dates, deadlines or tutors change
+    # (courses/structure.py).
+    timetable_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = CohortQuerySet.as_manager()
 

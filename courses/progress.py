@@ -6,7 +6,6 @@ from datetime import date
 from assessments.models import Assignment
 from assessments.status import AssignmentState, states_for
 from courses.access import CourseAccess
-from courses.models import AssignmentDeadline, DeadlineExtension
 from sessions.models import Session, SessionCompletion
 
 
@@ -54,40 +53,33 @@ class AssignmentDue:
         return self.state.due_on if self.state and self.state.due_on else self.due_on
 
 
-def completed_session_ids(learner, course) -> set[int]:
+def completed_session_ids(learner, access: CourseAccess) -> set[int]:
+    session_ids = [session.pk for session in access.structure.sessions]
     return set(
-        SessionCompletion.objects.filter(learner=learner, session__course=course).values_list(
-            "session_id", flat=True
-        )
+        SessionCompletion.objects.filter(learner=learner, session_id__in=session_ids)
+        .order_by()
+        .values_list("session_id", flat=True)
     )
 
 
 def course_progress(learner, access: CourseAccess) -> CourseProgress:
-    sessions = Session.objects.for_course(access.course).only("pk", "course_id", "number", "title")
-    done = completed_session_ids(learner, access.course)
+    done = completed_session_ids(learner, access) if not access.is_preview else set()
     return CourseProgress(
-        [SessionProgress(s, s.pk in done, access.is_open(s), access.opens_on(s)) for s in sessions]
+        [
+            SessionProgress(s, s.pk in done, access.is_open(s), access.opens_on(s))
+            for s in access.structure.sessions
+        ]
     )
 
 
 def assignments_due(learner, access: CourseAccess) -> list[AssignmentDue]:
     """Each assignment with the learner's deadline (their extension, else the
     cohort's) and where they are with it."""
-    assignments = list(Assignment.objects.filter(course=access.course).order_by("number"))
+    assignments = access.structure.assignments
     if access.cohort is None:
         return [AssignmentDue(a, None, False) for a in assignments]
     states = states_for([learner.pk], assignments)[learner.pk]
-    cohort_dates = dict(
-        AssignmentDeadline.objects.filter(cohort=access.cohort).values_list(
-            "assignment_id", "due_on"
-        )
-    )
-    extended = dict(
-        DeadlineExtension.objects.filter(enrolment=access.enrolment).values_list(
-            "assignment_id", "due_on"
-        )
-    )
     return [
-        AssignmentDue(a, extended.get(a.pk, cohort_dates.get(a.pk)), a.pk in extended, state)
+        AssignmentDue(a, access.due_on(a), a.pk in access.extensions, state)
         for a, state in zip(assignments, states, strict=True)
     ]

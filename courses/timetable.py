@@ -6,6 +6,7 @@ from django.db import transaction
 
 from assessments.models import Assignment
 from courses.models import AssignmentDeadline, Cohort, SessionRelease
+from courses.structure import bump_timetable
 from sessions.models import Session
 
 # Session N opens N - 1 weeks after the cohort starts.
@@ -54,6 +55,8 @@ def create_timetable(cohort: Cohort) -> tuple[int, int]:
         if a.pk not in have_deadline
     ]
     AssignmentDeadline.objects.bulk_create(deadlines)
+    if releases or deadlines:
+        bump_timetable([cohort.pk])  # bulk_create sends no signals
     return len(releases), len(deadlines)
 
 
@@ -61,4 +64,6 @@ def create_timetable(cohort: Cohort) -> tuple[int, int]:
 def open_all_sessions(cohort: Cohort, today: date) -> int:
     """Open every session of the cohort from ``today`` (those not open already)."""
     create_timetable(cohort)
-    return cohort.releases.filter(opens_on__gt=today).update(opens_on=today)
+    opened = cohort.releases.filter(opens_on__gt=today).update(opens_on=today)
+    bump_timetable([cohort.pk])  # update() sends no signals
+    return opened

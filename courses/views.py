@@ -16,7 +16,7 @@ def dashboard(request):
             "access": access,
             "course": access.course,
             "cohort": access.cohort,
-            "tutors": list(access.cohort.tutors.all()) if access.cohort else [],
+            "tutors": access.tutors,
             "progress": course_progress(request.user, access),
             "assignments": assignments_due(request.user, access),
         },

@@ -20,11 +20,9 @@ def _answerable_prompt(request, prompt_id) -> ReflectionPrompt:
     """A prompt this learner may answer now; 404 for anything else."""
     if request.access.is_preview:
         raise Http404("Staff previews do not save answers.")
-    prompt = get_object_or_404(
-        ReflectionPrompt.objects.select_related("session", "lesson"),
-        pk=prompt_id,
-        session__course=request.access.course,
-    )
+    prompt = request.access.structure.prompt_by_id.get(prompt_id)
+    if prompt is None:
+        raise Http404("No such question.")
     if not request.access.is_open(prompt.session):
         raise Http404("This session has not opened yet.")
     return prompt
@@ -32,8 +30,6 @@ def _answerable_prompt(request, prompt_id) -> ReflectionPrompt:
 
 def _page_of(prompt) -> str:
     page = prompt.lesson if prompt.lesson_id else prompt.session
-    if prompt.lesson_id:
-        page.session = prompt.session  # already loaded: no query for the URL
     return f"{page.get_absolute_url()}#prompt-{prompt.pk}"
 
 
@@ -68,10 +64,21 @@ def answer(request, prompt_id):
 @never_cache
 @learner_page
 def journal(request):
-    reflections = Reflection.objects.filter(learner=request.user).written().in_course_order()
+    structure = request.access.structure
+    written = {
+        reflection.prompt_id: reflection
+        for reflection in Reflection.objects.filter(
+            learner=request.user, prompt_id__in=structure.prompt_by_id
+        ).written()
+    }
+    in_course_order = []
+    for prompt in structure.prompts_in_order():
+        if (reflection := written.get(prompt.pk)) is not None:
+            reflection.prompt = prompt  # the course's copy: no query per answer
+            in_course_order.append(reflection)
     sessions = [
         (session, list(answers))
-        for session, answers in groupby(reflections, key=lambda r: r.prompt.session)
+        for session, answers in groupby(in_course_order, key=lambda r: r.prompt.session)
     ]
     return render(request, "reflections/journal.html", {"sessions": sessions})
 

@@ -7,11 +7,14 @@ from django.views.decorators.http import require_POST
 from courses.access import learner_page
 from peersupport.writing import private_file_response
 from reflections.services import PromptAnswer, prompt_answers
-from sessions.models import ExerciseFile, Lesson, Session, SessionCompletion
+from sessions.models import ExerciseFile, Session, SessionCompletion
 
 
 def _get_session(request, number: int) -> Session:
-    return get_object_or_404(Session, course=request.access.course, number=number)
+    session = request.access.structure.session_by_number.get(number)
+    if session is None:
+        raise Http404("No such session.")
+    return session
 
 
 def _not_open_yet(request, session, lesson=None):
@@ -35,13 +38,16 @@ def session_detail(request, number):
     session = _get_session(request, number)
     if not request.access.is_open(session):
         return _not_open_yet(request, session)
+    structure = request.access.structure
     return render(
         request,
         "sessions/session_detail.html",
         {
             "session": session,
-            "lessons": list(session.lessons.only("pk", "session_id", "slug", "title", "order")),
-            "prompts": _prompts_with_answers(request, session.prompts.filter(lesson=None)),
+            "lessons": structure.lessons.get(session.pk, []),
+            "prompts": _prompts_with_answers(
+                request, structure.session_prompts.get(session.pk, [])
+            ),
             "is_completed": SessionCompletion.objects.filter(
                 learner=request.user, session=session
             ).exists(),
@@ -52,12 +58,10 @@ def session_detail(request, number):
 @never_cache
 @learner_page
 def lesson_detail(request, number, slug):
-    lesson = get_object_or_404(
-        Lesson.objects.select_related("session"),
-        session__course=request.access.course,
-        session__number=number,
-        slug=slug,
-    )
+    structure = request.access.structure
+    lesson = structure.lesson_by_address.get((number, slug))
+    if lesson is None:
+        raise Http404("No such lesson.")
     if not request.access.is_open(lesson.session):
         return _not_open_yet(request, lesson.session, lesson)
     return render(
@@ -66,8 +70,8 @@ def lesson_detail(request, number, slug):
         {
             "session": lesson.session,
             "lesson": lesson,
-            "exercise_files": list(lesson.exercise_files.all()),
-            "prompts": _prompts_with_answers(request, lesson.prompts.all()),
+            "exercise_files": structure.exercise_files.get(lesson.pk, []),
+            "prompts": _prompts_with_answers(request, structure.lesson_prompts.get(lesson.pk, [])),
         },
     )
 

@@ -15,6 +15,14 @@ PASSWORD = "a-long-test-password"
 # Pages save the session to restart the idle timeout at most once a minute
 # (IdleTimeoutMiddleware); a test's requests come within a minute of its login.
 SESSION_REFRESH_QUERIES = 0
+# Every learner page begins with the login (session, user) and the learner's
+# enrolment, read with its cohort and course and their versions.
+ACCESS_QUERIES = 3
+# What a process reads when its copy of the course (sessions, lessons, prompts,
+# exercise files, assignments) or of a cohort's timetable (opening dates,
+# deadlines, tutors) is out of date (courses/structure.py).
+STRUCTURE_QUERIES = 5
+TIMETABLE_QUERIES = 3
 
 
 @pytest.fixture(scope="session")
@@ -164,6 +172,16 @@ def log_in(client, username, password=PASSWORD) -> bool:
     which needs the request, expects)."""
     response = client.post("/accounts/login/", {"username": username, "password": password})
     return response.status_code == 302
+
+
+def edit(instance, **changes):
+    """Change a row as the admin does, through save(): the signals that tell
+    every process its copy of the course is out of date (courses/structure.py)
+    fire, which a queryset update() would skip."""
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.save()
+    return instance
 
 
 def inline_management(*prefixes) -> dict:

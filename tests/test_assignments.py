@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assessments.models import ATTACHMENT_MAX_BYTES, Assignment, Submission, count_words
 from courses.models import AssignmentDeadline, DeadlineExtension, Enrolment
+from tests.conftest import edit
 from tests.essays import PDF_BYTES, docx_bytes, essay_of, odt_bytes, submitted_essay, upload
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_outside_the_word_range_warns_and_submits_once_confirmed(alice_client, a
 
 
 def test_a_coordinator_can_make_the_word_range_block(alice_client, alice, cohort):
-    Assignment.objects.filter(number=1).update(word_range_blocks=True)
+    edit(Assignment.objects.get(number=1), word_range_blocks=True)
     alice_client.post(URL + "draft/", {"text": essay_of(2500)}, **FETCH)
     response = alice_client.post(
         URL + "submit/", {"declaration": "on", "outside_range_ok": "on"}, follow=True
@@ -98,9 +99,8 @@ def test_a_coordinator_can_make_the_word_range_block(alice_client, alice, cohort
 def test_after_the_deadline_it_is_accepted_and_marked_late(
     alice_client, alice, cohort, django_capture_on_commit_callbacks
 ):
-    AssignmentDeadline.objects.filter(cohort=cohort).update(
-        due_on=timezone.localdate() - timezone.timedelta(days=1)
-    )
+    for deadline in AssignmentDeadline.objects.filter(cohort=cohort):
+        edit(deadline, due_on=timezone.localdate() - timezone.timedelta(days=1))
     alice_client.post(URL + "draft/", {"text": essay_of(1600)}, **FETCH)
     with django_capture_on_commit_callbacks(execute=True):
         alice_client.post(URL + "submit/", {"declaration": "on"})
@@ -110,10 +110,9 @@ def test_after_the_deadline_it_is_accepted_and_marked_late(
 
 
 def test_a_hard_deadline_refuses_late_work(alice_client, alice, cohort):
-    Assignment.objects.filter(number=1).update(hard_deadline=True)
-    AssignmentDeadline.objects.filter(cohort=cohort).update(
-        due_on=timezone.localdate() - timezone.timedelta(days=1)
-    )
+    edit(Assignment.objects.get(number=1), hard_deadline=True)
+    for deadline in AssignmentDeadline.objects.filter(cohort=cohort):
+        edit(deadline, due_on=timezone.localdate() - timezone.timedelta(days=1))
     alice_client.post(URL + "draft/", {"text": essay_of(1600)}, **FETCH)
     response = alice_client.post(URL + "submit/", {"declaration": "on"}, follow=True)
     assert "does not accept late work" in response.content.decode()

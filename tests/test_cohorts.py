@@ -9,7 +9,7 @@ from assessments.models import Assignment
 from courses.models import DeadlineExtension, Enrolment, SessionRelease
 from courses.timetable import create_timetable, open_all_sessions
 from sessions.models import Session
-from tests.conftest import make_cohort
+from tests.conftest import edit, make_cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -89,14 +89,17 @@ def test_dashboard_shows_deadlines_and_a_learners_extension(client, alice, new_c
 
 
 def test_a_coordinator_can_move_one_sessions_date(client, alice, new_cohort):
-    SessionRelease.objects.filter(cohort=new_cohort, session__number=3).update(opens_on=TODAY())
     client.force_login(alice)
+    assert "This session opens on" in client.get("/sessions/3/").content.decode()
+    edit(SessionRelease.objects.get(cohort=new_cohort, session__number=3), opens_on=TODAY())
     assert "This session opens on" not in client.get("/sessions/3/").content.decode()
 
 
 def test_opening_everything_at_once(client, alice, new_cohort):
-    open_all_sessions(new_cohort, TODAY())
     client.force_login(alice)
+    states = [entry.state for entry in client.get("/").context["progress"].sessions]
+    assert states == ["open"] + ["not_open"] * 10
+    open_all_sessions(new_cohort, TODAY())
     states = [entry.state for entry in client.get("/").context["progress"].sessions]
     assert states == ["open"] * 11
 

@@ -284,6 +284,30 @@ def test_two_tutors_on_different_servers_race_to_claim_one_essay(servers, databa
     assert "Being reviewed by:</strong>\n    you" in results[claimed_by][1]
 
 
+def test_a_content_edit_shows_on_every_server_at_once(servers, database_url, session_store):
+    """Each worker keeps a copy of the course in memory (courses/structure.py);
+    an edit made anywhere else must reach all of them on their next page."""
+    learner = Browser(servers[0])
+    learner.log_in("learner")
+    for port in servers:
+        for _ in range(6):  # every worker has read the course into its memory
+            status, page, _ = learner.on(port).get("/")
+            assert status == 200 and "Welcome and Introductions" in page
+    rename = (
+        "from sessions.models import Session; s = Session.objects.get(number=1); "
+        "s.title = {!r}; s.save()"
+    )
+    env = _env(database_url, session_store)
+    _manage(env, "shell", "-c", rename.format("Welcome, everyone"))
+    try:
+        for port in servers:
+            for _ in range(6):
+                page = learner.on(port).get("/")[1]
+                assert "Welcome, everyone" in page and "Welcome and Introductions" not in page
+    finally:
+        _manage(env, "shell", "-c", rename.format("Welcome and Introductions"))
+
+
 def test_the_app_recovers_when_the_database_drops_every_connection(servers, database_url):
     first, second = servers
     learner = {port: Browser(port) for port in servers}

@@ -2,6 +2,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from courses.structure import bump_structure
 from peersupport.models import MarkdownRendered
 
 
@@ -32,3 +33,4 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{model._meta.label}: {len(changed)} of {total} re-rendered with changes."
             )
+        bump_structure()  # bulk_update sends no signals: every process reloads the course

@@ -1,0 +1,99 @@
+"""Each process keeps a copy of the course and of each cohort's timetable
+(courses/structure.py). A learner's next page shows every kind of change a
+coordinator makes, however it is made; test_multiprocess.py shows the same
+across app servers."""
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+
+from assessments.models import Assignment
+from courses.models import AssignmentDeadline
+from courses.structure import bump_structure
+from reflections.models import ReflectionPrompt
+from sessions.models import Lesson, Session
+from tests.conftest import edit
+from tests.test_content_editing import session_form
+
+pytestmark = pytest.mark.django_db
+
+STORY = "/sessions/3/a-personal-story-of-recovery/"
+
+
+@pytest.fixture
+def learner(alice, cohort):
+    client = Client()
+    client.force_login(alice)
+    return client
+
+
+def page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_an_edit_in_the_admin_shows_on_the_learners_next_page(learner, coordinator_client):
+    assert "Welcome and Introductions" in page(learner, "/")
+    session = Session.objects.get(number=1)
+    response = coordinator_client.post(
+        f"/admin/course_sessions/session/{session.pk}/change/",
+        session_form(session, title="Welcome, everyone"),
+    )
+    assert response.status_code == 302
+    dashboard = page(learner, "/")
+    assert "Welcome, everyone" in dashboard and "Welcome and Introductions" not in dashboard
+
+
+def test_new_and_removed_content_shows_at_once(learner, course):
+    assert "What gave you hope?" not in page(learner, "/sessions/2/")
+    session = Session.objects.get(number=2)
+    ReflectionPrompt.objects.create(session=session, text="What gave you hope?", order=9)
+    assert "What gave you hope?" in page(learner, "/sessions/2/")
+
+    assert learner.get(STORY).status_code == 200
+    Lesson.objects.get(slug="a-personal-story-of-recovery").delete()
+    assert learner.get(STORY).status_code == 404
+
+    edit(Assignment.objects.get(number=2), title="Your own practice")
+    assert "Assignment 2: Your own practice" in page(learner, "/")
+
+
+def test_a_changed_deadline_and_tutors_show_on_the_dashboard(
+    learner, cohort, tutor, other_tutor
+):
+    dashboard = page(learner, "/")
+    assert "Otto" not in dashboard
+    new_date = timezone.localdate() + timezone.timedelta(days=40)
+    edit(AssignmentDeadline.objects.get(cohort=cohort, assignment__number=1), due_on=new_date)
+    assert f"{new_date:%A} {new_date.day} {new_date:%B %Y}" in page(learner, "/")
+
+    cohort.tutors.add(other_tutor)
+    assert "Your tutors:" in page(learner, "/")
+    edit(other_tutor, first_name="Ottilie")
+    assert "Ottilie" in page(learner, "/")
+    other_tutor.tutored_cohorts.remove(cohort)  # from the tutor's side
+    assert "Ottilie" not in page(learner, "/")
+    cohort.tutors.add(other_tutor)
+    assert "Ottilie" in page(learner, "/")
+    other_tutor.delete()
+    assert "Ottilie" not in page(learner, "/")
+
+
+def test_rerendering_the_stored_html_reaches_every_page(learner):
+    Session.objects.filter(number=1).update(body_html="<p>STALE</p>")
+    bump_structure()
+    assert "STALE" in page(learner, "/sessions/1/")
+    call_command("rerender_markdown", stdout=None)
+    assert "STALE" not in page(learner, "/sessions/1/")
+
+
+def test_a_change_rolled_back_leaves_no_trace(learner):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        edit(Session.objects.get(number=1), title="Never committed")
+        assert "Never committed" in page(learner, "/")  # this process read it
+        raise RuntimeError("roll back")
+    dashboard = page(learner, "/")
+    assert "Never committed" not in dashboard and "Welcome and Introductions" in dashboard
