@@ -61,9 +61,7 @@ def test_new_and_removed_content_shows_at_once(learner, course):
     assert "Assignment 2: Your own practice" in page(learner, "/")
 
 
-def test_a_changed_deadline_and_tutors_show_on_the_dashboard(
-    learner, cohort, tutor, other_tutor
-):
+def test_a_changed_deadline_and_tutors_show_on_the_dashboard(learner, cohort, tutor, other_tutor):
     dashboard = page(learner, "/")
     assert "Otto" not in dashboard
     new_date = timezone.localdate() + timezone.timedelta(days=40)
