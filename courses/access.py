@@ -8,30 +8,36 @@ which every session is open, so they can check what learners see.
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, wraps
+from functools import wraps
 
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from courses.models import Cohort, Course, DeadlineExtension, Enrolment
+from courses.models import Cohort, Course, Enrolment
 from courses.structure import CohortTimetable, CourseStructure, structure_of, timetable_of
 from courses.timetable import default_opening
 
 
 @dataclass
 class CourseAccess:
-    course: Course
     structure: CourseStructure
-    cohort: Cohort | None = None
-    enrolment: Enrolment | None = None
-    timetable: CohortTimetable | None = None
+    timetable: CohortTimetable | None = None  # None in a staff preview
+    enrolment_id: int | None = None
     today: date = field(default_factory=timezone.localdate)
 
     @property
+    def course(self) -> Course:
+        return self.structure.course
+
+    @property
+    def cohort(self) -> Cohort | None:
+        return self.timetable.cohort if self.timetable else None
+
+    @property
     def is_preview(self) -> bool:
-        return self.enrolment is None
+        return self.enrolment_id is None
 
     @property
     def tutors(self) -> list:
@@ -49,16 +55,12 @@ class CourseAccess:
         opens_on = self.opens_on(session)
         return opens_on is None or opens_on <= self.today
 
-    @cached_property
+    @property
     def extensions(self) -> dict[int, date]:
-        """This learner's extended deadlines, by assignment id (one query, when asked)."""
-        if self.enrolment is None:
+        """This learner's extended deadlines, by assignment id."""
+        if self.timetable is None:
             return {}
-        return dict(
-            DeadlineExtension.objects.filter(enrolment=self.enrolment)
-            .order_by()
-            .values_list("assignment_id", "due_on")
-        )
+        return self.timetable.extensions.get(self.enrolment_id, {})
 
     def due_on(self, assignment) -> date | None:
         """The learner's deadline for a first attempt: their extension, else the cohort's."""
@@ -68,25 +70,34 @@ class CourseAccess:
 
 
 def course_access_for(user) -> CourseAccess | None:
-    # The enrolment, read with its cohort and course, also carries the versions
-    # of the course content and the timetable, which say whether this process's
-    # copy of them (courses/structure.py) is current.
-    enrolment = (
-        Enrolment.objects.active().select_related("cohort__course").filter(learner=user).first()
+    # One small query: which enrolment, and the versions of the cohort's and
+    # the course's copies in memory (courses/structure.py), which then cost
+    # nothing while they are current.
+    enrolment = next(
+        iter(
+            Enrolment.objects.filter(learner=user, withdrawn_at=None)
+            .order_by()  # at most one: a partial unique index
+            .values_list(
+                "pk",
+                "cohort_id",
+                "cohort__timetable_version",
+                "cohort__course_id",
+                "cohort__course__structure_version",
+            )[:1]
+        ),
+        None,
     )
     if enrolment is not None:
-        cohort = enrolment.cohort
+        enrolment_id, cohort_id, timetable_version, course_id, structure_version = enrolment
         return CourseAccess(
-            course=cohort.course,
-            structure=structure_of(cohort.course),
-            cohort=cohort,
-            enrolment=enrolment,
-            timetable=timetable_of(cohort),
+            structure=structure_of(course_id, structure_version),
+            timetable=timetable_of(cohort_id, timetable_version),
+            enrolment_id=enrolment_id,
         )
     if user.is_staff:
-        course = Course.objects.current()
-        if course is not None:
-            return CourseAccess(course=course, structure=structure_of(course))
+        current = Course.objects.order_by("pk").values_list("pk", "structure_version").first()
+        if current is not None:  # the course Course.objects.current() returns
+            return CourseAccess(structure=structure_of(*current))
     return None
 
 

@@ -92,8 +92,8 @@ class Cohort(models.Model):
         help_text="Shown to learners as who to contact about the course.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # New whenever the cohort, its opening dates, deadlines or tutors change
-    # (courses/structure.py).
+    # New whenever the cohort, its opening dates, deadlines, extensions or
+    # tutors change (courses/structure.py).
     timetable_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = CohortQuerySet.as_manager()

@@ -1,18 +1,20 @@
 """The course's content and each cohort's timetable, kept in each process's
 memory so that learner pages read them without a query.
 
-Every learner page needs the same things: the course's sessions, lessons,
-prompts, exercise files and assignments, and the cohort's opening dates,
-deadlines and tutors. Coordinators change them a few times a term; learners
-read them on every page. Loading them took six of a page's queries.
+Every learner page needs the same things: the course with its sessions,
+lessons, prompts, exercise files and assignments, and the cohort with its
+opening dates, deadlines, extensions and tutors. Coordinators change them a
+few times a term; learners read them on every page. Loading them took up to
+eight of a page's queries.
 
 How a process knows its copy is current, without asking the database again:
 ``Course.structure_version`` and ``Cohort.timetable_version`` get a new random
 value whenever anything they cover changes (the signals at the end of this
 module, and ``bump_*`` for the few bulk writes that send no signals). The write
-and the new value commit together. The enrolment query every learner page
-already makes reads both values, so a copy is used only while its version is
-the one in the database, on every process and every host.
+and the new value commit together. The one small query with which every
+learner page finds the learner's enrolment reads both values
+(courses/access.py), so a copy is used only while its version is the one in
+the database, on every process and every host.
 
 The values are random rather than counters so that a change rolled back can
 never be confused with a later one that reaches the same number.
@@ -28,9 +30,10 @@ from threading import Lock
 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.urls import reverse
 
 from assessments.models import Assignment
-from courses.models import AssignmentDeadline, Cohort, Course, SessionRelease
+from courses.models import AssignmentDeadline, Cohort, Course, DeadlineExtension, SessionRelease
 from reflections.models import ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session
 
@@ -39,6 +42,7 @@ from sessions.models import ExerciseFile, Lesson, Session
 class CourseStructure:
     """One course's content, with every relation already attached (no lazy loads)."""
 
+    course: Course
     sessions: list[Session]  # by number
     session_by_number: dict[int, Session]
     lessons: dict[int, list[Lesson]]  # session id -> lessons in order
@@ -62,8 +66,10 @@ class CourseStructure:
 
 @dataclass(frozen=True)
 class CohortTimetable:
+    cohort: Cohort
     opening_dates: dict[int, date]  # session id -> date
     due_dates: dict[int, date]  # assignment id -> date
+    extensions: dict[int, dict[int, date]]  # enrolment id -> assignment id -> date
     tutors: list
 
 
@@ -72,33 +78,35 @@ _timetables: dict[int, tuple[uuid.UUID, CohortTimetable]] = {}
 _building = Lock()
 
 
-def structure_of(course: Course) -> CourseStructure:
-    """``course``'s content as of ``course.structure_version`` (as read with it)."""
-    cached = _structures.get(course.pk)
-    if cached is not None and cached[0] == course.structure_version:
-        return cached[1]
-    with _building:  # runserver and threaded workers: build once, not once per thread
-        cached = _structures.get(course.pk)
-        if cached is None or cached[0] != course.structure_version:
-            cached = (course.structure_version, _load_structure(course))
-            _structures[course.pk] = cached
+def structure_of(course_id: int, version: uuid.UUID) -> CourseStructure:
+    """The course's content as of ``version`` (read with the learner's enrolment)."""
+    cached = _structures.get(course_id)
+    if cached is None or cached[0] != version:
+        with _building:  # threaded servers: build once, not once per thread
+            cached = _structures.get(course_id)
+            if cached is None or cached[0] != version:
+                cached = _structures[course_id] = _load_structure(course_id)
     return cached[1]
 
 
-def timetable_of(cohort: Cohort) -> CohortTimetable:
-    """``cohort``'s dates and tutors as of ``cohort.timetable_version``."""
-    cached = _timetables.get(cohort.pk)
-    if cached is not None and cached[0] == cohort.timetable_version:
-        return cached[1]
-    with _building:
-        cached = _timetables.get(cohort.pk)
-        if cached is None or cached[0] != cohort.timetable_version:
-            cached = (cohort.timetable_version, _load_timetable(cohort))
-            _timetables[cohort.pk] = cached
+def timetable_of(cohort_id: int, version: uuid.UUID) -> CohortTimetable:
+    """The cohort, its dates and its tutors as of ``version``."""
+    cached = _timetables.get(cohort_id)
+    if cached is None or cached[0] != version:
+        with _building:
+            cached = _timetables.get(cohort_id)
+            if cached is None or cached[0] != version:
+                cached = _timetables[cohort_id] = _load_timetable(cohort_id)
     return cached[1]
 
 
-def _load_structure(course: Course) -> CourseStructure:
+# Each copy is filed under the version on the row it read first: everything
+# read after it is at least that recent, so a copy is never older than its
+# version says (a change committed meanwhile only makes it newer).
+
+
+def _load_structure(course_id: int) -> tuple[uuid.UUID, CourseStructure]:
+    course = Course.objects.get(pk=course_id)
     sessions = list(Session.objects.filter(course=course).order_by("number"))
     by_id = {s.pk: s for s in sessions}
     lessons: dict[int, list[Lesson]] = {}
@@ -131,7 +139,9 @@ def _load_structure(course: Course) -> CourseStructure:
         assignment.feedback_session = by_id.get(assignment.feedback_session_id)
     for session in sessions:
         session.course = course
-    return CourseStructure(
+    _add_addresses(sessions, prompt_by_id.values())
+    return course.structure_version, CourseStructure(
+        course=course,
         sessions=sessions,
         session_by_number={s.number: s for s in sessions},
         lessons=lessons,
@@ -145,8 +155,28 @@ def _load_structure(course: Course) -> CourseStructure:
     )
 
 
-def _load_timetable(cohort: Cohort) -> CohortTimetable:
-    return CohortTimetable(
+def _add_addresses(sessions, prompts) -> None:
+    """Each page's address, worked out once per copy rather than on every page
+    (the journal lists one per answer)."""
+    for session in sessions:
+        session.page_url = session.get_absolute_url()
+    for prompt in prompts:
+        page = prompt.lesson or prompt.session
+        prompt.page_url = f"{page.get_absolute_url()}#prompt-{prompt.pk}"
+        prompt.answer_url = reverse("reflection_answer", args=[prompt.pk])
+
+
+def _load_timetable(cohort_id: int) -> tuple[uuid.UUID, CohortTimetable]:
+    cohort = Cohort.objects.get(pk=cohort_id)
+    extensions: dict[int, dict[int, date]] = {}
+    for enrolment_id, assignment_id, due_on in (
+        DeadlineExtension.objects.filter(enrolment__cohort=cohort)
+        .order_by()
+        .values_list("enrolment_id", "assignment_id", "due_on")
+    ):
+        extensions.setdefault(enrolment_id, {})[assignment_id] = due_on
+    return cohort.timetable_version, CohortTimetable(
+        cohort=cohort,
         opening_dates=dict(
             SessionRelease.objects.filter(cohort=cohort)
             .order_by()
@@ -157,6 +187,7 @@ def _load_timetable(cohort: Cohort) -> CohortTimetable:
             .order_by()
             .values_list("assignment_id", "due_on")
         ),
+        extensions=extensions,
         tutors=list(cohort.tutors.order_by("first_name", "last_name", "pk")),
     )
 
@@ -190,9 +221,17 @@ def _timetable_row_changed(sender, instance, **kwargs):
     bump_timetable([instance.cohort_id])
 
 
+def _extension_changed(sender, instance, **kwargs):
+    Cohort.objects.filter(enrolments=instance.enrolment_id).update(timetable_version=uuid.uuid4())
+
+
 def _cohort_saving(sender, instance, **kwargs):
     # A cohort's own save carries its new version with it.
     instance.timetable_version = uuid.uuid4()
+
+
+def _course_saving(sender, instance, **kwargs):
+    instance.structure_version = uuid.uuid4()
 
 
 def _tutors_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -223,7 +262,10 @@ def connect_signals() -> None:
     for model in TIMETABLE_MODELS:
         post_save.connect(_timetable_row_changed, sender=model, dispatch_uid=f"tt-{model}")
         post_delete.connect(_timetable_row_changed, sender=model, dispatch_uid=f"tt-d-{model}")
+    post_save.connect(_extension_changed, sender=DeadlineExtension, dispatch_uid="tt-ext")
+    post_delete.connect(_extension_changed, sender=DeadlineExtension, dispatch_uid="tt-ext-d")
     pre_save.connect(_cohort_saving, sender=Cohort, dispatch_uid="tt-cohort")
+    pre_save.connect(_course_saving, sender=Course, dispatch_uid="structure-course")
     m2m_changed.connect(_tutors_changed, sender=Cohort.tutors.through, dispatch_uid="tt-tutors")
     post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="tt-user")
     pre_delete.connect(_user_deleting, sender=get_user_model(), dispatch_uid="tt-user-d")

@@ -28,11 +28,6 @@ def _answerable_prompt(request, prompt_id) -> ReflectionPrompt:
     return prompt
 
 
-def _page_of(prompt) -> str:
-    page = prompt.lesson if prompt.lesson_id else prompt.session
-    return f"{page.get_absolute_url()}#prompt-{prompt.pk}"
-
-
 @require_POST
 @sensitive_post_parameters("text")
 @never_cache
@@ -48,7 +43,7 @@ def answer(request, prompt_id):
         return render(
             request,
             "reflections/answer_error.html",
-            {"form": form, "prompt": prompt, "back": _page_of(prompt)},
+            {"form": form, "prompt": prompt, "back": prompt.page_url},
             status=400,
         )
     reflection = save_answer(
@@ -58,7 +53,7 @@ def answer(request, prompt_id):
         return saved(reflection.text, reflection.updated_at, shared=reflection.shared_with_tutor)
     saved_at = timezone.localtime(reflection.updated_at)
     messages.success(request, f"Your answer was saved at {saved_at:%H:%M}.")
-    return redirect(_page_of(prompt))
+    return redirect(prompt.page_url)
 
 
 @never_cache
@@ -69,7 +64,9 @@ def journal(request):
         reflection.prompt_id: reflection
         for reflection in Reflection.objects.filter(
             learner=request.user, prompt_id__in=structure.prompt_by_id
-        ).written()
+        )
+        .written()
+        .defer("text")  # the page shows the rendered answer only
     }
     in_course_order = []
     for prompt in structure.prompts_in_order():

@@ -16,13 +16,14 @@ PASSWORD = "a-long-test-password"
 # (IdleTimeoutMiddleware); a test's requests come within a minute of its login.
 SESSION_REFRESH_QUERIES = 0
 # Every learner page begins with the login (session, user) and the learner's
-# enrolment, read with its cohort and course and their versions.
+# enrolment, read with the versions of its cohort and course.
 ACCESS_QUERIES = 3
-# What a process reads when its copy of the course (sessions, lessons, prompts,
-# exercise files, assignments) or of a cohort's timetable (opening dates,
-# deadlines, tutors) is out of date (courses/structure.py).
-STRUCTURE_QUERIES = 5
-TIMETABLE_QUERIES = 3
+# What a process reads when its copy of the course (the course, sessions,
+# lessons, prompts, exercise files, assignments) or of a cohort's timetable
+# (the cohort, opening dates, deadlines, extensions, tutors) is out of date
+# (courses/structure.py).
+STRUCTURE_QUERIES = 6
+TIMETABLE_QUERIES = 5
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from assessments.models import Assignment
-from courses.models import AssignmentDeadline
+from courses.models import AssignmentDeadline, DeadlineExtension, Enrolment
 from courses.structure import bump_structure
 from reflections.models import ReflectionPrompt
 from sessions.models import Lesson, Session
@@ -61,6 +61,15 @@ def test_new_and_removed_content_shows_at_once(learner, course):
     assert "Assignment 2: Your own practice" in page(learner, "/")
 
 
+def test_the_course_and_cohort_themselves_show_their_changes(learner, course, cohort):
+    assert "Spring" in page(learner, "/")
+    edit(course, title="Peer Support Work: a course")
+    edit(cohort, name="Spring in Leeds", contact_email="leeds@example.org")
+    dashboard = page(learner, "/")
+    assert "Peer Support Work: a course" in dashboard
+    assert "Spring in Leeds" in dashboard and "leeds@example.org" in dashboard
+
+
 def test_a_changed_deadline_and_tutors_show_on_the_dashboard(learner, cohort, tutor, other_tutor):
     dashboard = page(learner, "/")
     assert "Otto" not in dashboard
@@ -78,6 +87,19 @@ def test_a_changed_deadline_and_tutors_show_on_the_dashboard(learner, cohort, tu
     assert "Ottilie" in page(learner, "/")
     other_tutor.delete()
     assert "Ottilie" not in page(learner, "/")
+
+
+def test_an_extension_granted_or_removed_shows_at_once(learner, alice, cohort, coordinator):
+    assert "your extended deadline" not in page(learner, "/")
+    extension = DeadlineExtension.objects.create(
+        enrolment=Enrolment.objects.get(learner=alice),
+        assignment=Assignment.objects.get(number=1),
+        due_on=timezone.localdate() + timezone.timedelta(days=60),
+        granted_by=coordinator,
+    )
+    assert "your extended deadline" in page(learner, "/")
+    extension.delete()
+    assert "your extended deadline" not in page(learner, "/")
 
 
 def test_rerendering_the_stored_html_reaches_every_page(learner):
