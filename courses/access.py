@@ -6,9 +6,11 @@ cohort and its timetable. Staff (tutors and coordinators) get a preview in
 which every session is open, so they can check what learners see.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from functools import wraps
+from typing import NamedTuple
 
 from django.conf import settings
 from django.shortcuts import render
@@ -18,6 +20,54 @@ from django.views.decorators.cache import never_cache
 from courses.models import Cohort, Course, Enrolment
 from courses.structure import CohortTimetable, CourseStructure, structure_of, timetable_of
 from courses.timetable import default_opening
+
+
+class ActiveEnrolment(NamedTuple):
+    """Which enrolment, and the versions of its cohort's and course's copies."""
+
+    enrolment_id: int
+    cohort_id: int
+    timetable_version: uuid.UUID
+    course_id: int
+    structure_version: uuid.UUID
+
+    @classmethod
+    def from_row(cls, enrolment_id, cohort_id, timetable_version, course_id, structure_version):
+        """From raw database values (None when there is no active enrolment).
+        SQLite hands back UUIDs as hex text."""
+        if enrolment_id is None:
+            return None
+        to_uuid = Cohort._meta.get_field("timetable_version").to_python
+        return cls(
+            enrolment_id,
+            cohort_id,
+            to_uuid(timetable_version),
+            course_id,
+            to_uuid(structure_version),
+        )
+
+
+def active_enrolment(user) -> ActiveEnrolment | None:
+    """Read with the user by the login backend (peersupport/auth.py); asked
+    for here only for a user that came some other way."""
+    try:
+        return user.active_enrolment
+    except AttributeError:
+        row = next(
+            iter(
+                Enrolment.objects.filter(learner=user, withdrawn_at=None)
+                .order_by()
+                .values_list(
+                    "pk",
+                    "cohort_id",
+                    "cohort__timetable_version",
+                    "cohort__course_id",
+                    "cohort__course__structure_version",
+                )[:1]
+            ),
+            (None,) * 5,
+        )
+        return ActiveEnrolment.from_row(*row)
 
 
 @dataclass
@@ -70,29 +120,14 @@ class CourseAccess:
 
 
 def course_access_for(user) -> CourseAccess | None:
-    # One small query: which enrolment, and the versions of the cohort's and
-    # the course's copies in memory (courses/structure.py), which then cost
-    # nothing while they are current.
-    enrolment = next(
-        iter(
-            Enrolment.objects.filter(learner=user, withdrawn_at=None)
-            .order_by()  # at most one: a partial unique index
-            .values_list(
-                "pk",
-                "cohort_id",
-                "cohort__timetable_version",
-                "cohort__course_id",
-                "cohort__course__structure_version",
-            )[:1]
-        ),
-        None,
-    )
+    # The cohort's and the course's copies in memory (courses/structure.py)
+    # cost nothing while the versions read with the enrolment match them.
+    enrolment = active_enrolment(user)
     if enrolment is not None:
-        enrolment_id, cohort_id, timetable_version, course_id, structure_version = enrolment
         return CourseAccess(
-            structure=structure_of(course_id, structure_version),
-            timetable=timetable_of(cohort_id, timetable_version),
-            enrolment_id=enrolment_id,
+            structure=structure_of(enrolment.course_id, enrolment.structure_version),
+            timetable=timetable_of(enrolment.cohort_id, enrolment.timetable_version),
+            enrolment_id=enrolment.enrolment_id,
         )
     if user.is_staff:
         current = Course.objects.order_by("pk").values_list("pk", "structure_version").first()

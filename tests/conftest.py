@@ -15,9 +15,9 @@ PASSWORD = "a-long-test-password"
 # Pages save the session to restart the idle timeout at most once a minute
 # (IdleTimeoutMiddleware); a test's requests come within a minute of its login.
 SESSION_REFRESH_QUERIES = 0
-# Every learner page begins with the login (session, user) and the learner's
-# enrolment, read with the versions of its cohort and course.
-ACCESS_QUERIES = 3
+# Every request reads the login: the session, then the user with their active
+# enrolment and the versions of its cohort and course (peersupport/auth.py).
+ACCESS_QUERIES = 2
 # What a process reads when its copy of the course (the course, sessions,
 # lessons, prompts, exercise files, assignments) or of a cohort's timetable
 # (the cohort, opening dates, deadlines, extensions, tutors) is out of date
