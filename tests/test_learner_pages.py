@@ -254,3 +254,11 @@ def test_a_learner_in_no_cohort_is_told_kindly_whom_to_contact(
     assert "You are not in a course group yet" in html
     assert "mailto:courses@example.org" in html
     assert "When I was 26" not in html and "Aim of this session" not in html
+
+
+def test_a_deactivated_account_is_logged_out_at_its_next_page(alice_client, alice):
+    assert alice_client.get("/").status_code == 200
+    alice.is_active = False
+    alice.save()
+    response = alice_client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
