@@ -320,12 +320,20 @@ def write_results(counts, large, results, autosave):
         "",
         "## Query counts (small: 1 cohort, 2 learners; large: as above)",
         "",
+        "Each page as it is viewed again and again; in brackets, its first view in a "
+        "process, or after a coordinator changes the course or the cohort, which also "
+        "reads the process's copy of them (courses/structure.py).",
+        "",
         "| page | small | large | equal |",
         "| --- | ---: | ---: | --- |",
     ]
     for name in PAGES:
-        few, many = counts["small"][name]["queries"], counts["large"][name]["queries"]
-        lines.append(f"| {name} | {few} | {many} | {'yes' if few == many else '**no**'} |")
+        few, many = counts["small"][name], counts["large"][name]
+        equal = few["queries"] == many["queries"] and few["first"] == many["first"]
+        lines.append(
+            f"| {name} | {few['queries']} ({few['first']}) | {many['queries']} ({many['first']}) "
+            f"| {'yes' if equal else '**no**'} |"
+        )
     lines += [
         "",
         "## Throughput and latency (large dataset, gunicorn on PostgreSQL)",
