@@ -89,11 +89,19 @@ class SubmissionAdmin(CohortScopedAdmin):
     actions = ["release_feedback", "sample_for_moderation"]
 
     list_per_page = 50
+    # Counting every essay the tutor can see, besides those the filters
+    # match, is a second query each time; the count shows when searching.
+    show_full_result_count = False
 
     def get_queryset(self, request):
         # Drafts are the learner's own until they submit. The list never
         # shows the essays themselves, so it does not load them.
-        return super().get_queryset(request).submitted().defer("text", "text_html")
+        return (
+            super()
+            .get_queryset(request)
+            .submitted()
+            .defer("text", "text_html", "review__feedback", "review__feedback_html")
+        )
 
     def changelist_view(self, request, extra_context=None):
         # The queue opens on what is waiting; the filters reach the rest.
