@@ -235,3 +235,20 @@ def test_manage_py_with_no_settings_at_all_is_a_developer_machine():
     result = manage("makemigrations", "--check", "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "No changes detected" in result.stdout
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, "True"), ("0", "False")])
+def test_server_side_binding_is_on_for_postgresql_unless_turned_off(value, expected):
+    """Off behind PgBouncer in transaction mode, which cannot keep prepared statements."""
+    env = {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://user@db.example.org:5432/name"}
+    if value is not None:
+        env["DATABASE_SERVER_SIDE_BINDING"] = value
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings;"
+        "print(settings.DATABASES['default']['OPTIONS']['server_side_binding'])",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
