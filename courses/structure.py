@@ -192,6 +192,12 @@ def _load_timetable(cohort_id: int) -> tuple[uuid.UUID, CohortTimetable]:
     )
 
 
+def forget_copies() -> None:
+    """This process's copies, dropped: the next page reads them again (bench/)."""
+    _structures.clear()
+    _timetables.clear()
+
+
 # ------------------------------------------------------------ invalidation
 
 
