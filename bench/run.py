@@ -5,8 +5,8 @@
 2. Records each page's query count at both sizes (they must be equal).
 3. Serves the large one with gunicorn and drives each page with wrk, many
    logged-in users at once, beside a bare Django view (the framework's
-   floor, measured just before and after each page); reports requests/s,
-   p50/p95 and each page's ratio to the floor around it.
+   floor, measured in slices alternating with each page's); reports
+   requests/s, p50/p95 and each page's ratio to the floor of the same moments.
 4. Simulates 1,000 learners autosaving every 30 s, reports p95 latency and
    checks that every saved text is in the database.
 5. Writes bench/RESULTS.md.
@@ -156,35 +156,44 @@ def wrk(port, path, cookies, seconds=None):
 
 
 def measure_pages(port, cookies):
-    """Each page, with the floor measured just before and just after it.
+    """Each page in turns with the floor: five slices of each, alternating.
 
-    A shared machine's speed drifts by a third over a few minutes (seen here:
-    the floor at 390 and at 595 req/s in one afternoon), so each page is
-    compared with the floor around it, not with one measured minutes earlier.
+    A shared machine's speed drifts by a third or more within minutes (seen
+    here: the floor at 445 and at 784 req/s in one run), so each page is
+    compared with the floor measured in the same moments, not minutes apart.
     """
-    floor_seconds = max(3, WRK_SECONDS // 2)
-    results, floors = {}, []
+    rounds = 5
+    slice_seconds = max(2, WRK_SECONDS // rounds)
+    results, all_floors = {}, []
     for name, (who, path) in PAGES.items():
         jar = cookies["tutor" if who == "tutor" else "learner"]
-        wrk(port, path, jar, seconds=3)  # warm up: every worker has its copies
-        before = wrk(port, FLOOR[1], cookies["learner"], seconds=floor_seconds)
-        figures = results[name] = wrk(port, path, jar)
-        after = wrk(port, FLOOR[1], cookies["learner"], seconds=floor_seconds)
-        figures["floor_rps"] = (before["rps"] + after["rps"]) / 2
-        floors += [before, after]
+        wrk(port, path, jar, seconds=2)  # warm up: every worker has its copies
+        page_runs, floor_runs = [], []
+        for _ in range(rounds):
+            floor_runs.append(wrk(port, FLOOR[1], cookies["learner"], seconds=slice_seconds))
+            page_runs.append(wrk(port, path, jar, seconds=slice_seconds))
+        figures = results[name] = combined(page_runs)
+        figures["floor_rps"] = combined(floor_runs)["rps"]
+        all_floors += floor_runs
         log(
             f"  {name}: {figures['rps']:.0f} req/s, p95 {figures['p95_ms']:.1f} ms; "
-            f"floor around it {figures['floor_rps']:.0f} req/s"
+            f"floor in the same moments {figures['floor_rps']:.0f} req/s"
         )
-    floor = {
-        "rps": sum(f["rps"] for f in floors) / len(floors),
-        "p50_ms": sorted(f["p50_ms"] for f in floors)[len(floors) // 2],
-        "p95_ms": sorted(f["p95_ms"] for f in floors)[len(floors) // 2],
-        "lowest_rps": min(f["rps"] for f in floors),
-        "highest_rps": max(f["rps"] for f in floors),
-    }
+    floor = combined(all_floors)
     floor["floor_rps"] = floor["rps"]
+    floor["lowest_rps"] = min(run["rps"] for run in all_floors)
+    floor["highest_rps"] = max(run["rps"] for run in all_floors)
     return {"floor (bare Django view)": floor, **results}
+
+
+def combined(runs):
+    """Several wrk runs as one: requests over seconds; the median slice's p50 and p95."""
+    middle = len(runs) // 2
+    return {
+        "rps": sum(run["requests"] for run in runs) / sum(run["seconds"] for run in runs),
+        "p50_ms": sorted(run["p50_ms"] for run in runs)[middle],
+        "p95_ms": sorted(run["p95_ms"] for run in runs)[middle],
+    }
 
 
 def autosave_simulation(port, sessions, database_url):
@@ -338,10 +347,12 @@ def write_results(counts, large, results, autosave):
         "",
         "## Throughput and latency (large dataset, gunicorn on PostgreSQL)",
         "",
-        "Each page is compared with the floor measured just before and just after it "
-        f"(the floor ranged from {low:.0f} to {high:.0f} req/s during the run).",
+        "Each page is measured in five slices alternating with slices of the floor, and "
+        "compared with the floor of the same moments (single slices of the floor ranged "
+        f"from {low:.0f} to {high:.0f} req/s during the run); p50 and p95 are the median "
+        "slice's.",
         "",
-        "| page | requests/s | p50 ms | p95 ms | floor around it, req/s | × floor | target | met |",
+        "| page | requests/s | p50 ms | p95 ms | floor meanwhile, req/s | × floor | target | met |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for name, figures in results.items():
