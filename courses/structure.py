@@ -80,23 +80,21 @@ _building = Lock()
 
 def structure_of(course_id: int, version: uuid.UUID) -> CourseStructure:
     """The course's content as of ``version`` (read with the learner's enrolment)."""
-    cached = _structures.get(course_id)
-    if cached is None or cached[0] != version:
-        with _building:  # threaded servers: build once, not once per thread
-            cached = _structures.get(course_id)
-            if cached is None or cached[0] != version:
-                cached = _structures[course_id] = _load_structure(course_id)
-    return cached[1]
+    return _current_copy(_structures, course_id, version, _load_structure)
 
 
 def timetable_of(cohort_id: int, version: uuid.UUID) -> CohortTimetable:
     """The cohort, its dates and its tutors as of ``version``."""
-    cached = _timetables.get(cohort_id)
+    return _current_copy(_timetables, cohort_id, version, _load_timetable)
+
+
+def _current_copy(copies: dict, key: int, version: uuid.UUID, load):
+    cached = copies.get(key)
     if cached is None or cached[0] != version:
-        with _building:
-            cached = _timetables.get(cohort_id)
+        with _building:  # threaded servers: build once, not once per thread
+            cached = copies.get(key)
             if cached is None or cached[0] != version:
-                cached = _timetables[cohort_id] = _load_timetable(cohort_id)
+                cached = copies[key] = load(key)
     return cached[1]
 
 
@@ -209,9 +207,10 @@ def bump_structure() -> None:
 
 def bump_timetable(cohort_ids=None) -> None:
     """These cohorts' dates or tutors changed; all cohorts when None."""
-    cohorts = (
-        Cohort.objects.all() if cohort_ids is None else Cohort.objects.filter(pk__in=cohort_ids)
-    )
+    _bump(Cohort.objects.all() if cohort_ids is None else Cohort.objects.filter(pk__in=cohort_ids))
+
+
+def _bump(cohorts) -> None:
     cohorts.update(timetable_version=uuid.uuid4())
 
 
@@ -228,7 +227,7 @@ def _timetable_row_changed(sender, instance, **kwargs):
 
 
 def _extension_changed(sender, instance, **kwargs):
-    Cohort.objects.filter(enrolments=instance.enrolment_id).update(timetable_version=uuid.uuid4())
+    _bump(Cohort.objects.filter(enrolments=instance.enrolment_id))
 
 
 def _cohort_saving(sender, instance, **kwargs):
@@ -253,12 +252,12 @@ def _user_saved(sender, instance, update_fields=None, **kwargs):
     # Tutors' names are shown to their cohorts. A login only stamps last_login.
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    Cohort.objects.filter(tutors=instance).update(timetable_version=uuid.uuid4())
+    _bump(Cohort.objects.filter(tutors=instance))
 
 
 def _user_deleting(sender, instance, **kwargs):
     # Deleting a user removes their tutor rows without an m2m signal.
-    Cohort.objects.filter(tutors=instance).update(timetable_version=uuid.uuid4())
+    _bump(Cohort.objects.filter(tutors=instance))
 
 
 def connect_signals() -> None:
