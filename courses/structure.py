@@ -186,7 +186,12 @@ def _load_timetable(cohort_id: int) -> tuple[uuid.UUID, CohortTimetable]:
             .values_list("assignment_id", "due_on")
         ),
         extensions=extensions,
-        tutors=list(cohort.tutors.order_by("first_name", "last_name", "pk")),
+        # Names only: a copy kept in memory holds nothing it does not show.
+        tutors=list(
+            cohort.tutors.order_by("first_name", "last_name", "pk").only(
+                "pk", "username", "first_name", "last_name"
+            )
+        ),
     )
 
 
