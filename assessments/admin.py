@@ -18,8 +18,6 @@ from peersupport.roles import is_tutor
 from privacy.models import AccessRecord
 from privacy.services import record_access
 
-LEARNER_COHORT = "learner__enrolments__cohort"
-
 
 @admin.register(Assignment)
 class AssignmentAdmin(ContentAdmin):
@@ -76,7 +74,7 @@ class OutcomeFilter(admin.SimpleListFilter):
 class SubmissionAdmin(CohortScopedAdmin):
     """The review queue: submitted essays, oldest first; opening one claims it."""
 
-    cohort_lookup = LEARNER_COHORT
+    learner_lookup = "learner"
     list_display = [
         "learner_name", "assignment_number", "attempt", "submitted_at", "days_waiting",
         "word_count", "is_late", "status", "outcome", "reviewer",
@@ -319,7 +317,7 @@ class SubmissionAdmin(CohortScopedAdmin):
 class ModerationAdmin(CohortScopedAdmin):
     """What is waiting for a second tutor, and what they decided."""
 
-    cohort_lookup = "review__submission__" + LEARNER_COHORT
+    learner_lookup = "review__submission__learner"
     list_display = ["submission_link", "reviewer", "requested_at", "decision", "moderator"]
     list_select_related = [
         "review__submission__learner", "review__submission__assignment", "review__tutor",

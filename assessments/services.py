@@ -15,7 +15,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from assessments.models import Assignment, Moderation, Review, StatusChange, Submission
-from courses.models import AssignmentDeadline, DeadlineExtension, Enrolment
+from courses.access import course_access_for
+from courses.models import Enrolment
 
 Status = Submission.Status
 
@@ -45,19 +46,11 @@ class ReviewConflict(AssessmentError):
 
 def deadline_for(learner, assignment: Assignment, attempt: Submission | None) -> date | None:
     """The learner's deadline for ``attempt``: a later attempt's own date, else
-    their extension, else their cohort's deadline."""
+    their deadline for a first attempt (their extension, else their cohort's)."""
     if attempt is not None and attempt.attempt > 1:
         return attempt.due_on
-    enrolment = Enrolment.objects.active().filter(learner=learner).first()
-    if enrolment is None:
-        return None
-    extension = DeadlineExtension.objects.filter(enrolment=enrolment, assignment=assignment).first()
-    if extension is not None:
-        return extension.due_on
-    deadline = AssignmentDeadline.objects.filter(
-        cohort_id=enrolment.cohort_id, assignment=assignment
-    ).first()
-    return deadline.due_on if deadline else None
+    access = course_access_for(learner)
+    return access.due_on(assignment) if access is not None else None
 
 
 def is_past(due_on: date | None, moment: datetime | None = None) -> bool:

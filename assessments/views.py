@@ -40,10 +40,11 @@ def assignment_detail(request, number):
         for attempt in attempts:
             attempt.assignment = assignment  # the course's copy: no query per attempt
     current = attempts[-1] if attempts else None
-    if current is not None and current.attempt > 1:
-        due_on = current.due_on  # a referred learner's next attempt has its own date
-    else:
-        due_on = request.access.due_on(assignment)
+    due_on = (
+        services.deadline_for(request.user, assignment, current)
+        if not request.access.is_preview
+        else None
+    )
     context = {
         "assignment": assignment,
         "attempts": attempts,

@@ -9,10 +9,12 @@ which every session is open, so they can check what learners see.
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from functools import wraps
+from functools import cache, wraps
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -47,27 +49,62 @@ class ActiveEnrolment(NamedTuple):
         )
 
 
+def user_with_active_enrolment(user_id):
+    """The user, with their active enrolment (or None) as ``user.active_enrolment``.
+
+    The login backend reads every request's user with this (peersupport/auth.py),
+    so learner pages learn their enrolment, and the versions of its cohort's
+    and course's copies in memory (courses/structure.py), without another
+    query. It is written in SQL because it runs on every request: a raw query
+    skips the ORM's query building, so it costs less than the plain user query
+    it replaces (0.42 against 0.48 ms measured; through the ORM, the enrolment
+    with its cohort and course took another 1.2 to 1.6 ms).
+    """
+    user = next(
+        iter(get_user_model()._default_manager.raw(_user_with_enrolment_sql(), [user_id])), None
+    )
+    if user is not None:
+        user.active_enrolment = ActiveEnrolment.from_row(
+            user.active_enrolment_id,
+            user.active_cohort_id,
+            user.active_timetable_version,
+            user.active_course_id,
+            user.active_structure_version,
+        )
+    return user
+
+
+@cache
+def _user_with_enrolment_sql() -> str:
+    q = connection.ops.quote_name
+    users, enrolments = q(get_user_model()._meta.db_table), q(Enrolment._meta.db_table)
+    cohorts, courses = q(Cohort._meta.db_table), q(Course._meta.db_table)
+    # At most one active enrolment per learner (a partial unique index), so
+    # at most one row. Only table names, quoted, are put into the text; the
+    # user id is a parameter.
+    return f"""
+        SELECT u.*,
+               e.id AS active_enrolment_id,
+               e.cohort_id AS active_cohort_id,
+               c.timetable_version AS active_timetable_version,
+               c.course_id AS active_course_id,
+               co.structure_version AS active_structure_version
+        FROM {users} u
+        LEFT JOIN {enrolments} e ON e.learner_id = u.id AND e.withdrawn_at IS NULL
+        LEFT JOIN {cohorts} c ON c.id = e.cohort_id
+        LEFT JOIN {courses} co ON co.id = c.course_id
+        WHERE u.id = %s
+    """  # noqa: S608
+
+
 def active_enrolment(user) -> ActiveEnrolment | None:
-    """Read with the user by the login backend (peersupport/auth.py); asked
-    for here only for a user that came some other way."""
+    """Read with the user by the login backend; read here only for a user
+    that came some other way (a service called with a user object)."""
     try:
         return user.active_enrolment
     except AttributeError:
-        row = next(
-            iter(
-                Enrolment.objects.filter(learner=user, withdrawn_at=None)
-                .order_by()
-                .values_list(
-                    "pk",
-                    "cohort_id",
-                    "cohort__timetable_version",
-                    "cohort__course_id",
-                    "cohort__course__structure_version",
-                )[:1]
-            ),
-            (None,) * 5,
-        )
-        return ActiveEnrolment.from_row(*row)
+        reloaded = user_with_active_enrolment(user.pk)
+        return reloaded.active_enrolment if reloaded is not None else None
 
 
 @dataclass

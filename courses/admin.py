@@ -266,7 +266,7 @@ class EnrolmentAdmin(CohortScopedAdmin):
 
 @admin.register(Learner)
 class LearnerAdmin(CohortScopedAdmin):
-    cohort_lookup = "enrolments__cohort"
+    learner_lookup = "pk"
     list_display = ["__str__", "email", "current_cohort", "last_login"]
     list_filter = ["enrolments__cohort"]
     search_fields = ["first_name", "last_name", "email", "username"]

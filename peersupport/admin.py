@@ -86,37 +86,38 @@ class CohortScopedAdmin(GuardedAdmin):
     """Rows that belong to cohorts: coordinators see them all, a tutor only
     those of the cohorts they tutor, anyone else none.
 
-    ``cohort_lookup`` is the path from the model to its Cohort. This is the
-    one place the admin narrows rows by role; every admin of learners' data
-    builds on it.
+    A learner's rows (their essays, their account) name the path to the
+    learner in ``learner_lookup``; other rows name the path to their Cohort in
+    ``cohort_lookup``. This is the one place the admin narrows rows by role;
+    every admin of learners' data builds on it.
     """
 
     cohort_lookup = "cohort"
+    learner_lookup: str | None = None
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         user = request.user
         if is_coordinator(user):
             return queryset
-        if is_tutor(user):
-            # EXISTS or a subquery, not a join, so that a row reachable through
-            # two of the tutor's cohorts is still listed once.
-            learner_path, enrolments, rest = self.cohort_lookup.rpartition("enrolments__cohort")
-            if enrolments and not rest:
-                # A learner's row: the database can narrow to the tutor's
-                # learners first (the review queue's query took 0.5 ms instead
-                # of 3.4 ms with 1,000 essays waiting).
-                from courses.models import Enrolment
+        if not is_tutor(user):
+            return queryset.none()
+        # EXISTS or a subquery, not a join, so that a row reachable through
+        # two of the tutor's cohorts is still listed once.
+        if self.learner_lookup:
+            # The database narrows to the tutor's learners first (the review
+            # queue's query took 0.5 ms instead of 3.4 ms with 1,000 essays
+            # waiting).
+            from courses.models import Enrolment
 
-                learner = learner_path.removesuffix("__") or "pk"
-                return queryset.filter(
-                    Exists(Enrolment.objects.filter(learner=OuterRef(learner), cohort__tutors=user))
-                )
-            mine = self.model._default_manager.filter(
-                **{f"{self.cohort_lookup}__tutors": user}
-            ).values("pk")
-            return queryset.filter(pk__in=mine)
-        return queryset.none()
+            tutored = Enrolment.objects.filter(
+                learner=OuterRef(self.learner_lookup), cohort__tutors=user
+            )
+            return queryset.filter(Exists(tutored))
+        mine = self.model._default_manager.filter(**{f"{self.cohort_lookup}__tutors": user}).values(
+            "pk"
+        )
+        return queryset.filter(pk__in=mine)
 
 
 class TextDiffHelper(HistoricalRecordContextHelper):

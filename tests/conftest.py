@@ -16,7 +16,7 @@ PASSWORD = "a-long-test-password"
 # (IdleTimeoutMiddleware); a test's requests come within a minute of its login.
 SESSION_REFRESH_QUERIES = 0
 # Every request reads the login: the session, then the user with their active
-# enrolment and the versions of its cohort and course (peersupport/auth.py).
+# enrolment and the versions of its cohort and course (courses/access.py).
 ACCESS_QUERIES = 2
 # What a process reads when its copy of the course (the course, sessions,
 # lessons, prompts, exercise files, assignments) or of a cohort's timetable
