@@ -1,13 +1,14 @@
 from django import forms
 
 from assessments.models import ESSAY_MAX_CHARS, Review
-from peersupport.writing import clean_long_text
+from peersupport.writing import VersionField, clean_long_text
 
 FEEDBACK_MAX_CHARS = 100_000
 
 
 class DraftForm(forms.Form):
     text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    version = VersionField()
 
     def clean_text(self):
         return clean_long_text(self.cleaned_data["text"], ESSAY_MAX_CHARS, "Your essay")
@@ -26,6 +27,9 @@ class SubmitForm(forms.Form):
     outside_range_ok = forms.BooleanField(
         required=False, label="Submit it anyway, outside the word range."
     )
+    # Which attempt the page showed: a second click on Submit finds it
+    # already submitted and says so kindly.
+    attempt = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
 
 class ReviewForm(forms.Form):

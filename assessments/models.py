@@ -158,6 +158,9 @@ class Submission(MarkdownRendered):
     claimed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # One more with every save of the draft's text: a save from a page that
+    # read an older one (another tab) is shown as a conflict, never lost.
+    version = models.PositiveIntegerField(default=0)
 
     markdown_fields = {"text": "text_html"}
     objects = SubmissionQuerySet.as_manager()

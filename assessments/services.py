@@ -8,15 +8,16 @@ these functions; they never change a submission's status themselves.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from assessments import emails
 from assessments.models import Assignment, Moderation, Review, StatusChange, Submission
 from courses.access import course_access_for
-from courses.models import Enrolment
+from courses.models import Cohort
+from outbox.services import queue_email
+from peersupport.writing import SavedVersion, WritingConflict, is_stale
 
 Status = Submission.Status
 
@@ -80,10 +81,17 @@ def start_draft(learner, assignment: Assignment) -> Submission:
 
 
 @transaction.atomic
-def save_draft(learner, assignment: Assignment, text: str) -> Submission:
-    """Save the draft's text (autosave: idempotent, last write wins)."""
+def save_draft(
+    learner, assignment: Assignment, text: str, base_version: int | None = None
+) -> Submission:
+    """Save the draft's text, from the page that read version
+    ``base_version`` of it. Saving the same again is harmless (autosave); a
+    save that would overwrite what another tab saved raises WritingConflict."""
     draft = _locked_draft(learner, assignment)
+    if is_stale(draft.version, base_version, draft.text == text):
+        raise WritingConflict(SavedVersion(draft.text, draft.version, draft.updated_at))
     draft.text = text
+    draft.version += 1
     draft.save()
     return draft
 
@@ -139,9 +147,23 @@ def word_range(submission: Submission) -> WordRangeCheck:
 
 @transaction.atomic
 def submit(
-    learner, assignment: Assignment, declaration: bool, outside_range_ok: bool
+    learner,
+    assignment: Assignment,
+    declaration: bool,
+    outside_range_ok: bool,
+    attempt: int | None = None,
 ) -> Submission:
-    """Submit the draft. From here on the attempt never changes."""
+    """Submit the draft (attempt number ``attempt``, as the page showed it).
+    From here on the attempt never changes; submitting it again (a double
+    click) returns it as it is."""
+    if attempt is not None:
+        already = (
+            Submission.objects.filter(learner=learner, assignment=assignment, attempt=attempt)
+            .exclude(status=Status.DRAFT)
+            .first()
+        )
+        if already is not None:
+            return already
     if current_attempt(learner, assignment) is None:
         raise AssessmentError("Your essay is empty: write it, or attach it, before submitting.")
     draft = _locked_draft(learner, assignment)
@@ -169,7 +191,12 @@ def submit(
     draft.due_on = draft.due_on or due_on
     draft.save()
     _record(draft, learner, Status.DRAFT, Status.SUBMITTED, "Late" if draft.is_late else "")
-    transaction.on_commit(lambda: _send_receipt(draft))
+    queue_email(
+        emails.receipt,
+        learner,
+        f"Receipt for assignment {assignment.number}, attempt {draft.attempt}",
+        submission_id=draft.pk,
+    )
     return draft
 
 
@@ -274,18 +301,19 @@ def release(review: Review, by) -> Submission:
         _record(
             next_attempt, by, "", Status.DRAFT, f"New attempt after attempt {submission.attempt}"
         )
-    transaction.on_commit(lambda: _send_feedback_ready(submission))
+    queue_email(
+        emails.feedback_ready,
+        submission.learner_id,
+        f"Feedback ready (attempt {submission.attempt})",
+        submission_id=submission.pk,
+    )
     return submission
 
 
 def _moderation_required(submission: Submission) -> bool:
-    enrolment = (
-        Enrolment.objects.filter(learner_id=submission.learner_id)
-        .select_related("cohort")
-        .order_by("withdrawn_at")
-        .first()
+    return (
+        Cohort.objects.current_for(submission.learner_id).filter(requires_moderation=True).exists()
     )
-    return bool(enrolment and enrolment.cohort.requires_moderation)
 
 
 @transaction.atomic
@@ -319,7 +347,7 @@ def moderate(moderation: Moderation, moderator, agrees: bool, comment: str) -> M
     return moderation
 
 
-# ---------------------------------------------------------------- records and mail
+# ---------------------------------------------------------------- records
 
 
 def _record(submission, actor, from_status, to_status, note=""):
@@ -339,25 +367,3 @@ def _safe_display_name(name: str, extension: str) -> str:
 
     stem = get_valid_filename(name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).rsplit(".", 1)[0]
     return f"{(stem or 'essay')[:80]}{extension}"
-
-
-def _send_receipt(submission: Submission) -> None:
-    # No essay text in email: only that it arrived, and when.
-    send_mail(
-        subject=f"We have received your essay for assignment {submission.assignment.number}",
-        message=render_to_string("assessments/email/receipt.txt", {"submission": submission}),
-        from_email=None,
-        recipient_list=[submission.learner.email],
-    )
-
-
-def _send_feedback_ready(submission: Submission) -> None:
-    # One gentle note, with no essay or feedback text in it.
-    send_mail(
-        subject="Feedback on your essay is ready",
-        message=render_to_string(
-            "assessments/email/feedback_ready.txt", {"submission": submission}
-        ),
-        from_email=None,
-        recipient_list=[submission.learner.email],
-    )

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -13,7 +14,14 @@ from assessments.models import Assignment, Submission
 from assessments.status import state_of
 from courses.access import learner_page
 from peersupport.rendering import render_learner_markdown
-from peersupport.writing import is_autosave, private_file_response, refused, saved
+from peersupport.writing import (
+    WritingConflict,
+    conflict,
+    is_autosave,
+    private_file_response,
+    refused,
+    saved,
+)
 
 
 def _assignment(request, number) -> Assignment:
@@ -80,17 +88,33 @@ def save_draft(request, number):
         for error in errors:
             messages.error(request, error)
         return redirect("assignment_detail", number)
+    text = form.cleaned_data["text"]
     try:
         if services.current_attempt(request.user, assignment) is None:
             services.start_draft(request.user, assignment)
-        draft = services.save_draft(request.user, assignment, form.cleaned_data["text"])
+        draft = services.save_draft(request.user, assignment, text, form.cleaned_data["version"])
+    except WritingConflict as error:
+        if wants_json:
+            return conflict(error)
+        return render(
+            request,
+            "writing_conflict.html",
+            {
+                "error": error,
+                "title": "Your essay",
+                "action": reverse("assignment_draft", args=[number]),
+                "mine": text,
+                "back": reverse("assignment_detail", args=[number]),
+            },
+            status=409,
+        )
     except services.AssessmentError as error:
         if wants_json:
             return refused([str(error)], status=409)
         messages.error(request, str(error))
         return redirect("assignment_detail", number)
     if wants_json:
-        return saved(draft.text, draft.updated_at, words=draft.word_count)
+        return saved(draft.text, draft.updated_at, draft.version, words=draft.word_count)
     messages.success(
         request, f"Your draft was saved at {timezone.localtime(draft.updated_at):%H:%M}."
     )
@@ -146,6 +170,7 @@ def submit(request, number):
             assignment,
             declaration=form.cleaned_data.get("declaration", False),
             outside_range_ok=form.cleaned_data.get("outside_range_ok", False),
+            attempt=form.cleaned_data.get("attempt"),
         )
     except services.AssessmentError as error:
         messages.error(request, str(error))
@@ -153,7 +178,8 @@ def submit(request, number):
     when = timezone.localtime(submission.submitted_at)
     messages.success(
         request,
-        f"Your essay was submitted on {when:%-d %B %Y at %H:%M}. We have emailed you a receipt.",
+        f"Your essay was submitted on {when:%-d %B %Y at %H:%M}. A receipt is on its way to "
+        "your email.",
     )
     return redirect("assignment_detail", number)
 

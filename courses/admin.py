@@ -8,7 +8,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from courses import timetable
-from courses.enrolment import EnrolmentError, enrol_learner, import_learners, withdraw
+from courses.enrolment import (
+    EnrolmentError,
+    enrol_learner,
+    import_learners,
+    resend_invitations,
+    withdraw,
+)
 from courses.forms import AddLearnerForm, LearnerCsvForm
 from courses.models import (
     AssignmentDeadline,
@@ -185,11 +191,18 @@ class CohortAdmin(GuardedAdmin):
                 for problem in error.problems:
                     form.add_error("file", problem)
             else:
+                again = (
+                    f", and {result.invited_again} of them, who have never logged in, were "
+                    "sent their invitation again"
+                    if result.invited_again
+                    else ""
+                )
                 self.message_user(
                     request,
                     f"{result.enrolled} learner(s) enrolled and invited by email "
                     f"({result.accounts_created} new account(s), {result.accounts_reused} "
-                    f"existing; {result.already_enrolled} were already in this cohort).",
+                    f"existing; {result.already_enrolled} were already in this cohort{again}). "
+                    "Invitations are sent within a minute or two.",
                     messages.SUCCESS,
                 )
                 return redirect("admin:courses_cohort_change", cohort.pk)
@@ -218,7 +231,7 @@ class EnrolmentAdmin(CohortScopedAdmin):
     fields = ["cohort", "learner", "enrolled_at", "withdrawn_at"]
     readonly_fields = ["cohort", "learner", "enrolled_at", "withdrawn_at"]
     inlines = [DeadlineExtensionInline]
-    actions = ["withdraw_learners", "reinstate_learners"]
+    actions = ["resend_invitation", "withdraw_learners", "reinstate_learners"]
 
     def has_add_permission(self, request):
         return False  # learners are added from the Learners page or a CSV import
@@ -242,6 +255,10 @@ class EnrolmentAdmin(CohortScopedAdmin):
         for removed in formset.deleted_objects:
             removed.delete()
 
+    @admin.action(description="Resend invitation", permissions=["change"])
+    def resend_invitation(self, request, queryset):
+        _resend(self, request, queryset)
+
     @admin.action(description="Withdraw (keeps everything they wrote)", permissions=["change"])
     def withdraw_learners(self, request, queryset):
         count = withdraw(queryset)
@@ -264,6 +281,16 @@ class EnrolmentAdmin(CohortScopedAdmin):
         self.message_user(request, f"{reinstated} learner(s) reinstated.")
 
 
+def _resend(model_admin, request, enrolments):
+    sent = resend_invitations(enrolments, request.build_absolute_uri("/"))
+    model_admin.message_user(
+        request,
+        f"{sent} invitation(s) queued; they are sent within a minute or two. "
+        "Learners who are not enrolled in a cohort now get none.",
+        messages.SUCCESS if sent else messages.WARNING,
+    )
+
+
 @admin.register(Learner)
 class LearnerAdmin(CohortScopedAdmin):
     learner_lookup = "pk"
@@ -273,6 +300,11 @@ class LearnerAdmin(CohortScopedAdmin):
     fields = ["first_name", "last_name", "email", "username", "is_active", "last_login"]
     readonly_fields = ["username", "last_login"]
     add_form_template = "admin/courses/learner/add_form.html"
+    actions = ["resend_invitation"]
+
+    @admin.action(description="Resend invitation", permissions=["change"])
+    def resend_invitation(self, request, queryset):
+        _resend(self, request, Enrolment.objects.filter(learner__in=queryset))
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("enrolments__cohort")

@@ -9,21 +9,17 @@ sends a fresh one.
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
+from courses import emails
 from courses.models import Cohort, Enrolment
+from outbox.services import queue_email
 
 MAX_CSV_BYTES = 1024 * 1024
 MAX_CSV_ROWS = 5000
@@ -59,7 +55,8 @@ class EnrolmentResult:
     accounts_reused: int = 0
     enrolled: int = 0
     already_enrolled: int = 0
-    invited: list[str] = field(default_factory=list)
+    # Already in the cohort but never logged in: their invitation went again.
+    invited_again: int = 0
 
 
 # ---------------------------------------------------------------- CSV
@@ -150,20 +147,20 @@ def _row_problem(cell: dict[str, str], email: str) -> str | None:
 
 def import_learners(cohort: Cohort, rows: list[LearnerRow], site_url: str) -> EnrolmentResult:
     """Create or reuse an account for each row and enrol it in ``cohort``: all
-    rows, or (if any cannot be enrolled) none. Invitations go once saved."""
+    rows, or (if any cannot be enrolled) none. Each new learner's invitation
+    is queued in the same transaction, and so is sent once, by the worker."""
     result = EnrolmentResult()
     problems = []
     with transaction.atomic():
         for row in rows:
             try:
-                _enrol(cohort, row, result)
+                _enrol(cohort, row, result, site_url)
             except EnrolmentError as error:
                 problems.extend(f"Line {row.line}: {p}" for p in error.problems)
         if problems:
             transaction.set_rollback(True)
     if problems:
         raise EnrolmentError(problems)
-    transaction.on_commit(lambda: send_invitations(cohort, result.invited, site_url))
     return result
 
 
@@ -174,12 +171,11 @@ def enrol_learner(
     row = LearnerRow(1, first_name.strip(), last_name.strip(), email.strip().lower())
     result = EnrolmentResult()
     with transaction.atomic():
-        _enrol(cohort, row, result)
-    transaction.on_commit(lambda: send_invitations(cohort, result.invited, site_url))
+        _enrol(cohort, row, result, site_url)
     return result
 
 
-def _enrol(cohort: Cohort, row: LearnerRow, result: EnrolmentResult) -> None:
+def _enrol(cohort: Cohort, row: LearnerRow, result: EnrolmentResult, site_url: str) -> None:
     User = get_user_model()
     matches = list(User.objects.filter(email__iexact=row.email)[:2])
     if len(matches) > 1:
@@ -202,6 +198,11 @@ def _enrol(cohort: Cohort, row: LearnerRow, result: EnrolmentResult) -> None:
     current = Enrolment.objects.active().filter(learner=user).select_related("cohort").first()
     if current is not None and current.cohort_id == cohort.pk:
         result.already_enrolled += 1
+        if user.last_login is None:
+            # Their first invitation may never have arrived: importing the
+            # file again is how a coordinator would try once more.
+            invite(user, cohort, site_url)
+            result.invited_again += 1
         return
     if current is not None:
         raise EnrolmentError(
@@ -212,33 +213,32 @@ def _enrol(cohort: Cohort, row: LearnerRow, result: EnrolmentResult) -> None:
         enrolment.withdrawn_at = None
         enrolment.save(update_fields=["withdrawn_at"])
     result.enrolled += 1
-    result.invited.append(user.email)
+    invite(user, cohort, site_url)
+
+
+def invite(user, cohort: Cohort, site_url: str) -> None:
+    """Queue ``user``'s invitation to ``cohort`` (sent by the worker)."""
+    queue_email(
+        emails.invitation,
+        user,
+        f"Invitation to {cohort.name}",
+        user_id=user.pk,
+        cohort_id=cohort.pk,
+        site_url=site_url,
+    )
+
+
+def resend_invitations(enrolments, site_url: str) -> int:
+    """Invite again the learners of these active enrolments (the admin's
+    *Resend invitation*); withdrawn ones are left out."""
+    count = 0
+    with transaction.atomic():
+        for enrolment in enrolments.active().select_related("learner", "cohort"):
+            invite(enrolment.learner, enrolment.cohort, site_url)
+            count += 1
+    return count
 
 
 def withdraw(enrolments) -> int:
     """Withdraw learners: they lose access to the course; nothing they wrote is deleted."""
     return enrolments.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
-
-
-def send_invitations(cohort: Cohort, emails: list[str], site_url: str) -> None:
-    User = get_user_model()
-    for user in User.objects.filter(email__in=emails, is_staff=False):
-        context = {
-            "user": user,
-            "cohort": cohort,
-            "site_url": site_url.rstrip("/"),
-            "needs_password": not user.has_usable_password(),
-            "set_password_path": reverse(
-                "password_reset_confirm",
-                kwargs={
-                    "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                    "token": default_token_generator.make_token(user),
-                },
-            ),
-        }
-        send_mail(
-            subject="Welcome to Peer Support Training",
-            message=render_to_string("courses/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[user.email],
-        )

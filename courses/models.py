@@ -61,6 +61,10 @@ class CohortQuerySet(models.QuerySet):
             return self.filter(tutors=user)
         return self.none()
 
+    def current_for(self, learner):
+        """The cohort ``learner`` is in (see ``EnrolmentQuerySet.current``)."""
+        return self.filter(enrolments__in=Enrolment.objects.current().filter(learner=learner))
+
 
 class Cohort(models.Model):
     """A group of learners taking the course together, with tutors and a timetable."""
@@ -110,7 +114,24 @@ class Cohort(models.Model):
 
 class EnrolmentQuerySet(models.QuerySet):
     def active(self):
+        """Enrolments of learners studying now (one per learner at most)."""
         return self.filter(withdrawn_at__isnull=True)
+
+    def current(self):
+        """Each learner's current enrolment, the one answer to "which cohort is
+        this learner in?": the one they study in now or, for a learner who
+        has left every cohort, the one they left last (its tutors still
+        review what they submitted). At most one per learner."""
+        active_elsewhere = Enrolment.objects.filter(
+            learner=models.OuterRef("learner"), withdrawn_at__isnull=True
+        )
+        left_later = Enrolment.objects.filter(
+            learner=models.OuterRef("learner"), withdrawn_at__gt=models.OuterRef("withdrawn_at")
+        )
+        return self.filter(
+            models.Q(withdrawn_at__isnull=True)
+            | (~models.Exists(active_elsewhere) & ~models.Exists(left_later))
+        )
 
 
 class Enrolment(models.Model):

@@ -12,7 +12,7 @@ import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
-from peersupport.env import env_bool, env_int, env_list, env_str
+from peersupport.env import env_bool, env_int, env_int_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,7 +50,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # Bootstrap's CSS/JS, from the django-bootstrap-static package
+    "django_tasks",
+    "django_tasks_db",
     "peersupport",
+    "outbox",
+    "accounts",
     "courses",
     "sessions.apps.CourseSessionsConfig",
     "reflections",
@@ -61,6 +65,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed here, not by nginx: Django's gzip adds random
+    # padding to each response, which defeats BREACH (pages carry CSRF tokens
+    # and learners' writing). Below whitenoise, which serves static files
+    # already compressed.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "peersupport.middleware.IdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,6 +121,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The task worker writes beside the web server (make run): take the write
+    # lock when a transaction starts, and wait for it, instead of failing
+    # with "database is locked" half-way through.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters bound by the server let psycopg prepare the statements a
@@ -264,6 +279,19 @@ else:
     EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
+# A mail server that neither answers nor refuses gives up after this long;
+# mail is sent by the task worker, never while a person waits.
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 20)
+
+# The durable task queue: Django's Tasks API (the django-tasks backport) with
+# its database backend. A task is a row written in the same transaction as
+# the change it belongs to, so mail can never be lost between the two, and
+# `manage.py worker` runs tasks on any host that reaches the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Seconds before each retry of an email the mail server did not take; after
+# the last, it is marked failed for a coordinator to retry (outbox/).
+MAIL_RETRY_DELAYS = env_int_list("DJANGO_MAIL_RETRY_DELAYS", "60,300,1800,7200,21600")
+
 # Who learners contact about the course when no cohort names someone.
 COURSE_CONTACT_EMAIL = env_str("DJANGO_COURSE_CONTACT_EMAIL", "")
 DEFAULT_FROM_EMAIL = env_str(

@@ -1,10 +1,12 @@
 from django import forms
 
-from peersupport.writing import clean_long_text
+from peersupport.writing import VersionField, clean_long_text
 from reflections.models import MAX_REFLECTION_CHARS, Reflection
 
 
 class ReflectionForm(forms.ModelForm):
+    version = VersionField()
+
     class Meta:
         model = Reflection
         fields = ["text", "shared_with_tutor"]

@@ -93,6 +93,9 @@ class Reflection(MarkdownRendered):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # One more with every save: a save from a page that read an older one
+    # (another tab, another device) is shown as a conflict, never lost.
+    version = models.PositiveIntegerField(default=0)
 
     markdown_fields = {"text": "text_html"}
 

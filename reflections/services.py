@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from peersupport.writing import SavedVersion, WritingConflict, is_stale
 from reflections.models import Reflection, ReflectionPrompt
 
 
@@ -26,15 +27,41 @@ def prompt_answers(learner, prompts) -> list[PromptAnswer]:
 
 
 @transaction.atomic
-def save_answer(learner, prompt: ReflectionPrompt, text: str, shared: bool) -> Reflection:
-    """Save ``learner``'s answer to ``prompt``: idempotent, and the last save wins.
+def save_answer(
+    learner, prompt: ReflectionPrompt, text: str, shared: bool, base_version: int | None = None
+) -> Reflection:
+    """Save ``learner``'s answer to ``prompt``, from the page that read
+    version ``base_version`` of it (0: no answer yet).
 
-    update_or_create locks the row, and the unique constraint on (learner,
-    prompt) turns two first saves racing each other into one row.
+    Saving the same again is harmless (autosave repeats itself). A save based
+    on an older version than the stored one, which would overwrite what
+    another tab or device saved, raises WritingConflict instead. The row lock
+    and the unique constraint on (learner, prompt) make two saves racing each
+    other, even two first saves, take turns.
     """
-    reflection, _ = Reflection.objects.update_or_create(
-        learner=learner,
-        prompt=prompt,
-        defaults={"text": text, "shared_with_tutor": shared},
+    reflection = (
+        Reflection.objects.select_for_update().filter(learner=learner, prompt=prompt).first()
     )
+    if reflection is None:
+        try:
+            with transaction.atomic():
+                return Reflection.objects.create(
+                    learner=learner, prompt=prompt, text=text, shared_with_tutor=shared, version=1
+                )
+        except IntegrityError:  # another tab's first save won
+            reflection = Reflection.objects.select_for_update().get(learner=learner, prompt=prompt)
+    same = reflection.text == text and reflection.shared_with_tutor == shared
+    if is_stale(reflection.version, base_version, same):
+        raise WritingConflict(
+            SavedVersion(
+                reflection.text,
+                reflection.version,
+                reflection.updated_at,
+                reflection.shared_with_tutor,
+            )  # fmt: skip
+        )
+    reflection.text = text
+    reflection.shared_with_tutor = shared
+    reflection.version += 1
+    reflection.save()
     return reflection

@@ -9,7 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from courses.access import learner_page
-from peersupport.writing import is_autosave, refused, saved
+from peersupport.writing import WritingConflict, conflict, is_autosave, refused, saved
 from reflections.export import journal_markdown
 from reflections.forms import ReflectionForm
 from reflections.models import Reflection, ReflectionPrompt
@@ -46,11 +46,35 @@ def answer(request, prompt_id):
             {"form": form, "prompt": prompt, "back": prompt.page_url},
             status=400,
         )
-    reflection = save_answer(
-        request.user, prompt, form.cleaned_data["text"], form.cleaned_data["shared_with_tutor"]
-    )
+    data = form.cleaned_data
+    try:
+        reflection = save_answer(
+            request.user, prompt, data["text"], data["shared_with_tutor"], data["version"]
+        )
+    except WritingConflict as error:
+        if is_autosave(request):
+            return conflict(error)
+        return render(
+            request,
+            "writing_conflict.html",
+            {
+                "error": error,
+                "title": "Your answer",
+                "question_html": prompt.text_html,
+                "action": prompt.answer_url,
+                "mine": data["text"],
+                "mine_shared": data["shared_with_tutor"],
+                "back": prompt.page_url,
+            },
+            status=409,
+        )
     if is_autosave(request):
-        return saved(reflection.text, reflection.updated_at, shared=reflection.shared_with_tutor)
+        return saved(
+            reflection.text,
+            reflection.updated_at,
+            reflection.version,
+            shared=reflection.shared_with_tutor,
+        )
     saved_at = timezone.localtime(reflection.updated_at)
     messages.success(request, f"Your answer was saved at {saved_at:%H:%M}.")
     return redirect(prompt.page_url)

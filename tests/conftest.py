@@ -64,6 +64,7 @@ ROLE_MIGRATIONS = [
     "reflections.migrations.0004_grant_reflection_roles",
     "assessments.migrations.0004_grant_assessment_roles",
     "privacy.migrations.0002_grant_privacy_roles",
+    "outbox.migrations.0002_grant_outbox_roles",
 ]
 
 

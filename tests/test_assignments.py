@@ -10,6 +10,7 @@ from assessments.models import ATTACHMENT_MAX_BYTES, Assignment, Submission, cou
 from courses.models import AssignmentDeadline, DeadlineExtension, Enrolment
 from tests.conftest import edit
 from tests.essays import PDF_BYTES, docx_bytes, essay_of, odt_bytes, submitted_essay, upload
+from tests.tasks import worker_runs_after
 
 pytestmark = pytest.mark.django_db
 FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
@@ -96,13 +97,11 @@ def test_a_coordinator_can_make_the_word_range_block(alice_client, alice, cohort
     assert Submission.objects.get(learner=alice).status == "draft"
 
 
-def test_after_the_deadline_it_is_accepted_and_marked_late(
-    alice_client, alice, cohort, django_capture_on_commit_callbacks
-):
+def test_after_the_deadline_it_is_accepted_and_marked_late(alice_client, alice, cohort):
     for deadline in AssignmentDeadline.objects.filter(cohort=cohort):
         edit(deadline, due_on=timezone.localdate() - timezone.timedelta(days=1))
     alice_client.post(URL + "draft/", {"text": essay_of(1600)}, **FETCH)
-    with django_capture_on_commit_callbacks(execute=True):
+    with worker_runs_after():
         alice_client.post(URL + "submit/", {"declaration": "on"})
     submission = Submission.objects.get(learner=alice)
     assert submission.status == "submitted" and submission.is_late
@@ -119,11 +118,9 @@ def test_a_hard_deadline_refuses_late_work(alice_client, alice, cohort):
     assert Submission.objects.get(learner=alice).status == "draft"
 
 
-def test_submitting_sends_a_receipt_without_the_essay(
-    alice_client, alice, cohort, django_capture_on_commit_callbacks
-):
+def test_submitting_sends_a_receipt_without_the_essay(alice_client, alice, cohort):
     alice_client.post(URL + "draft/", {"text": "SECRET-ESSAY-WORDS " + essay_of(1600)}, **FETCH)
-    with django_capture_on_commit_callbacks(execute=True):
+    with worker_runs_after():
         response = alice_client.post(URL + "submit/", {"declaration": "on"}, follow=True)
     assert "Your essay was submitted on" in response.content.decode()
     assert len(mail.outbox) == 1

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from courses.enrolment import EnrolmentError, parse_learner_csv
 from courses.models import Enrolment
 from tests.conftest import log_in, make_cohort
+from tests.tasks import worker_runs_after
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -28,10 +29,8 @@ def learners_csv(count, header=True):
     return "\n".join(lines) + "\n"
 
 
-def test_two_hundred_learners_import_in_one_go(
-    coordinator_client, cohort, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_two_hundred_learners_import_in_one_go(coordinator_client, cohort):
+    with worker_runs_after():
         response = upload(coordinator_client, cohort, learners_csv(200))
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert Enrolment.objects.filter(cohort=cohort).count() == 2 + 200
@@ -83,11 +82,9 @@ def test_a_problem_found_while_enrolling_rolls_back_earlier_rows(
     assert not User.objects.filter(email="new@example.org").exists()
 
 
-def test_existing_accounts_are_reused_by_email_whatever_the_case(
-    coordinator_client, course, alice, django_capture_on_commit_callbacks
-):
+def test_existing_accounts_are_reused_by_email_whatever_the_case(coordinator_client, course, alice):
     cohort = make_cohort(course, "Fresh")
-    with django_capture_on_commit_callbacks(execute=True):
+    with worker_runs_after():
         upload(coordinator_client, cohort, "Alice,A,ALICE@Example.org\n")
     assert Enrolment.objects.get(cohort=cohort).learner == alice
     assert User.objects.filter(email__iexact="alice@example.org").count() == 1
@@ -124,9 +121,9 @@ def test_an_empty_file_says_so():
 
 
 def test_the_invitation_link_lets_the_learner_choose_a_password_and_log_in_by_email(
-    coordinator_client, client, cohort, django_capture_on_commit_callbacks
+    coordinator_client, client, cohort
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with worker_runs_after():
         upload(coordinator_client, cohort, "Priya,Shah,Priya.Shah@example.org\n")
     message = mail.outbox[0]
     assert message.to == ["priya.shah@example.org"]
@@ -150,10 +147,8 @@ def test_log_in_with_email_or_username_on_the_login_page(client, alice, cohort):
         assert response.status_code == 302, identifier
 
 
-def test_coordinator_adds_one_learner(
-    coordinator_client, cohort, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_coordinator_adds_one_learner(coordinator_client, cohort):
+    with worker_runs_after():
         response = coordinator_client.post(
             "/admin/courses/learner/add/",
             {

@@ -11,6 +11,7 @@ from assessments.models import Moderation, Review, StatusChange, Submission
 from courses.models import Cohort
 from tests.conftest import make_user
 from tests.essays import PDF_BYTES, essay_of, submitted_essay, upload
+from tests.tasks import worker_runs_after
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/admin/assessments/submission/"
@@ -149,19 +150,12 @@ def test_unreleased_feedback_is_invisible_to_the_learner(client, tutor, alice, e
 
 
 def test_the_whole_journey_refer_resubmit_pass_with_moderation(
-    client,
-    tutor,
-    second_tutor,
-    coordinator,
-    alice,
-    cohort,
-    essay,
-    django_capture_on_commit_callbacks,
+    client, tutor, second_tutor, coordinator, alice, cohort, essay
 ):
     Cohort.objects.filter(pk=cohort.pk).update(requires_moderation=True)
     # The tutor refers, with feedback and a date for the next attempt.
     client.force_login(tutor)
-    with django_capture_on_commit_callbacks(execute=True):
+    with worker_runs_after():
         response = client.post(
             review_url(essay),
             review_post(
@@ -187,7 +181,7 @@ def test_the_whole_journey_refer_resubmit_pass_with_moderation(
     client.post(
         "/assignments/1/draft/", {"text": essay.text + " mutuality"}, HTTP_X_REQUESTED_WITH="fetch"
     )
-    with django_capture_on_commit_callbacks(execute=True):
+    with worker_runs_after():
         client.post("/assignments/1/submit/", {"declaration": "on"})
     second.refresh_from_db()
     assert second.status == "submitted" and second.due_on.isoformat() == "2030-02-01"
@@ -222,7 +216,7 @@ def test_the_whole_journey_refer_resubmit_pass_with_moderation(
     assert moderation.agrees is True and moderation.moderator == second_tutor
 
     client.force_login(tutor)
-    with django_capture_on_commit_callbacks(execute=True):
+    with worker_runs_after():
         client.post(
             review_url(second), review_post("pass", "Well done.", base_version=2, release=True)
         )
@@ -258,12 +252,12 @@ def test_disagreeing_needs_a_comment(client, tutor, second_tutor, essay):
     assert moderation.agrees is None
 
 
-def test_bulk_release(client, tutor, alice, bob, cohort, django_capture_on_commit_callbacks):
+def test_bulk_release(client, tutor, alice, bob, cohort):
     essays = [submitted_essay(alice), submitted_essay(bob)]
     for essay in essays:
         services.save_review(essay, tutor, "pass", "Good work.", None, 0)
     client.force_login(tutor)
-    with django_capture_on_commit_callbacks(execute=True):
+    with worker_runs_after():
         client.post(
             QUEUE + "?status__exact=submitted",
             {"action": "release_feedback", "_selected_action": [e.pk for e in essays]},
