@@ -37,7 +37,7 @@ class AssignmentAdmin(ContentAdmin):
     ]  # fmt: skip
     readonly_fields = ["brief_preview"]
 
-    brief_preview = rendered_preview("brief_html", "Brief, as learners see it")
+    brief_preview = rendered_preview("brief", "Brief, as learners see it")
 
 
 class CohortFilter(admin.SimpleListFilter):
@@ -227,6 +227,7 @@ class SubmissionAdmin(CohortScopedAdmin):
         )
         moderation_form = ModerationForm()
         conflict = None
+        late_feedback = None
         if request.method == "POST":
             if "_moderate" in request.POST and can_moderate:
                 moderation_form = ModerationForm(request.POST)
@@ -279,6 +280,12 @@ class SubmissionAdmin(CohortScopedAdmin):
                         messages.error(request, str(error))
                     except services.AssessmentError as error:
                         messages.error(request, str(error))
+            elif self._is_late_feedback(request, submission):
+                # Released (by someone else, or by a second click) while this
+                # tutor was writing: nothing can change now, but their text
+                # is shown back to them rather than lost.
+                late_feedback = request.POST.get("feedback", "")
+                messages.warning(request, self._released_meanwhile(review))
             else:
                 raise PermissionDenied
         attempts = list(
@@ -298,6 +305,7 @@ class SubmissionAdmin(CohortScopedAdmin):
             "review_form": review_form,
             "can_review": can_review,
             "conflict": conflict,
+            "late_feedback": late_feedback,
             "moderation": moderation,
             "moderation_form": moderation_form,
             "can_moderate": can_moderate,
@@ -307,6 +315,27 @@ class SubmissionAdmin(CohortScopedAdmin):
             "media": self.media,
         }
         return TemplateResponse(request, "admin/assessments/submission/review.html", context)
+
+    def _is_late_feedback(self, request, submission) -> bool:
+        return (
+            "feedback" in request.POST
+            and is_tutor(request.user)
+            and self.has_change_permission(request, submission)
+            and submission.status != Submission.Status.SUBMITTED
+        )
+
+    @staticmethod
+    def _released_meanwhile(review) -> str:
+        if review is None or not review.is_released:
+            return "This essay’s review is closed, so your feedback was not saved."
+        by = review.released_by
+        who = (by.get_full_name() or by.username) if by else "Another tutor"
+        when = timezone.localtime(review.released_at)
+        return (
+            f"{who} released feedback on this essay on {when:%-d %B at %H:%M}, before your "
+            "save, so yours was not saved: released feedback does not change. Your text is "
+            "below, to copy if you need it."
+        )
 
     class Media:
         js = ["admin/js/markdown-preview.js"]

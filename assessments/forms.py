@@ -39,12 +39,20 @@ class ReviewForm(forms.Form):
     feedback = forms.CharField(
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 14, "data-markdown-preview": "feedback_preview"}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 14,
+                "data-markdown-preview": "feedback_preview",
+                # Previewed as it is stored: the learners' renderer.
+                "data-markdown-profile": "learner",
+            }
+        ),
         help_text="Markdown. The learner sees it only once you release it.",
     )
     resubmit_by = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input takes and gives ISO dates, whatever the site's format.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="For Refer: when the next attempt is due.",
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

@@ -96,18 +96,29 @@ def save_draft(
     return draft
 
 
-@transaction.atomic
 def attach_file(learner, assignment: Assignment, upload, checked) -> Submission:
-    draft = _locked_draft(learner, assignment)
-    old = draft.attachment.name if draft.attachment else None
-    draft.attachment.save(f"essay{checked.extension}", upload, save=False)
-    draft.attachment_name = _safe_display_name(upload.name, checked.extension)
-    draft.attachment_type = checked.content_type
-    draft.attachment_size = upload.size
-    draft.save()
-    if old:
-        storage = draft.attachment.storage
-        transaction.on_commit(lambda: storage.delete(old))
+    """Attach ``upload`` to the draft. The file is whole in storage before the
+    row naming it commits, and removed again if the row is not saved; a
+    storage that refuses raises UploadStorageError with a message to show."""
+    stored = None
+    try:
+        with transaction.atomic():
+            draft = _locked_draft(learner, assignment)
+            old = draft.attachment.name if draft.attachment else None
+            draft.attachment.save(f"essay{checked.extension}", upload, save=False)
+            stored = draft.attachment.name
+            draft.attachment_name = _safe_display_name(upload.name, checked.extension)
+            draft.attachment_type = checked.content_type
+            draft.attachment_size = upload.size
+            draft.save()
+            if old:
+                storage = draft.attachment.storage
+                # robust: a failure here must not look like a failed attach.
+                transaction.on_commit(lambda: storage.delete(old), robust=True)
+    except BaseException:
+        if stored:
+            draft.attachment.storage.delete(stored)
+        raise
     return draft
 
 
@@ -116,7 +127,7 @@ def remove_file(learner, assignment: Assignment) -> Submission:
     draft = _locked_draft(learner, assignment)
     if draft.attachment:
         old, storage = draft.attachment.name, draft.attachment.storage
-        transaction.on_commit(lambda: storage.delete(old))
+        transaction.on_commit(lambda: storage.delete(old), robust=True)
     draft.attachment = ""
     draft.attachment_name = draft.attachment_type = ""
     draft.attachment_size = 0

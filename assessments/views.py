@@ -14,6 +14,7 @@ from assessments.models import Assignment, Submission
 from assessments.status import state_of
 from courses.access import learner_page
 from peersupport.rendering import render_learner_markdown
+from peersupport.storage import UploadStorageError
 from peersupport.writing import (
     WritingConflict,
     conflict,
@@ -150,7 +151,9 @@ def attachment(request, number):
         if services.current_attempt(request.user, assignment) is None:
             services.start_draft(request.user, assignment)
         draft = services.attach_file(request.user, assignment, upload, checked)
-    except (AttachmentError, services.AssessmentError) as error:
+    except (AttachmentError, services.AssessmentError, UploadStorageError) as error:
+        # The essay's text is untouched: it is saved separately (and kept in
+        # the browser until saved).
         messages.error(request, str(error))
         return redirect("assignment_detail", number)
     messages.success(request, f"“{draft.attachment_name}” is attached to your draft.")

@@ -36,8 +36,8 @@ class CourseAdmin(ContentAdmin):
     fields = ["title", "slug", "overview", "overview_preview", "resources", "resources_preview"]
     readonly_fields = ["overview_preview", "resources_preview"]
 
-    overview_preview = rendered_preview("overview_html", "Overview, as learners see it")
-    resources_preview = rendered_preview("resources_html", "Resources, as learners see it")
+    overview_preview = rendered_preview("overview", "Overview, as learners see it")
+    resources_preview = rendered_preview("resources", "Resources, as learners see it")
 
 
 class SessionReleaseInline(admin.TabularInline):
@@ -88,7 +88,7 @@ class CohortAdmin(GuardedAdmin):
     search_fields = ["name"]
     date_hierarchy = "start_date"
     filter_horizontal = ["tutors"]
-    fields = ["course", "name", "start_date", "contact_email", "tutors"]
+    fields = ["course", "name", "start_date", "contact_email", "tutors", "requires_moderation"]
     inlines = [SessionReleaseInline, AssignmentDeadlineInline, EnrolmentInline]
     actions = ["open_all_sessions"]
     change_form_template = "admin/courses/cohort/change_form.html"

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Cohort
+from outbox.todo import todo_items as mail_todo_items
+from peersupport.orphans import audit_counts
 from peersupport.roles import is_coordinator, is_tutor
 
 SOON = timedelta(days=14)
@@ -48,4 +50,31 @@ def todo_for(user) -> list[TodoItem]:
         items.append(TodoItem("No cohorts start in the next two weeks."))
     from assessments.todo import todo_items  # assessments builds on courses
 
-    return [TodoItem(text, url) for text, url in todo_items(user)] + items
+    return [
+        TodoItem(text, url)
+        for text, url in [*mail_todo_items(user), *_file_todo_items(user), *todo_items(user)]
+    ] + items
+
+
+def _file_todo_items(user) -> list[tuple[str, str]]:
+    if not is_coordinator(user):
+        return []
+    unreferenced, missing = audit_counts()
+    items = []
+    if missing:
+        items.append(
+            (
+                f"{missing} uploaded file(s) are missing from storage: please ask whoever runs "
+                "the site to restore them from a backup (manage.py clean_orphan_files lists them).",
+                "",
+            )
+        )
+    if unreferenced:
+        items.append(
+            (
+                f"{unreferenced} file(s) in storage belong to nothing (interrupted uploads): "
+                "whoever runs the site can remove them with manage.py clean_orphan_files --delete.",
+                "",
+            )
+        )
+    return items

@@ -24,9 +24,6 @@ logger = logging.getLogger(__name__)
 
 Status = Email.Status
 
-# An email claimed this long ago and still not sent was being sent by a
-# worker that died (mail servers answer or time out within EMAIL_TIMEOUT).
-STALLED_AFTER = timedelta(minutes=15)
 
 
 def queue_email(builder, recipient, description: str, **params) -> Email:
@@ -124,7 +121,10 @@ def _queue_again(emails, fresh_start: bool) -> int:
 
 
 def _stalled(now) -> Q:
-    long_ago = now - STALLED_AFTER
+    # An email claimed this long ago and still not sent was being sent by a
+    # worker that died (a mail server answers or times out within
+    # EMAIL_TIMEOUT); one due this long ago has lost its task.
+    long_ago = now - timedelta(seconds=settings.MAIL_STALLED_AFTER)
     return Q(status=Status.SENDING, claimed_at__lt=long_ago) | Q(
         status=Status.PENDING, next_attempt_at__lt=long_ago
     )

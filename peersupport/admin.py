@@ -6,6 +6,7 @@ import re
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
@@ -14,20 +15,27 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from peersupport.rendering import render_markdown
 from peersupport.roles import is_coordinator, is_tutor
+from peersupport.storage import UploadStorageError
 
 
-def rendered_preview(html_field: str, description: str):
+def rendered_preview(source_field: str, description: str):
     """A read-only admin field showing a Markdown field as learners see it.
 
-    It shows the stored, sanitised HTML (the renderer's output). With
-    JavaScript, static/admin/js/markdown-preview.js keeps it up to date as the
-    coordinator types.
+    It renders the field's text as the page has it, through the one renderer
+    with the model's profile: on the history page's "revert" form that is the
+    version being restored, not the current one. With JavaScript,
+    static/admin/js/markdown-preview.js keeps it up to date while typing.
     """
 
     @admin.display(description=description)
     def preview(self, obj):
-        html = getattr(obj, html_field, "") if obj is not None else ""
+        html = (
+            render_markdown(getattr(obj, source_field), obj.markdown_profile)
+            if obj is not None
+            else ""
+        )
         # Safe: produced by peersupport.rendering, which sanitises with bleach.
         return format_html('<div class="markdown-preview">{}</div>', mark_safe(html))  # noqa: S308
 
@@ -48,6 +56,29 @@ class GuardedAdmin(admin.ModelAdmin):
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except UploadStorageError as error:
+            # The storage refused a file (full, read-only): the transaction
+            # rolled back, so nothing was saved. Show the form again with
+            # everything typed in it and the reason, instead of a 500.
+            request.upload_refused = str(error)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        refused = getattr(request, "upload_refused", None)
+        if refused is None:
+            return form_class
+
+        class UploadRefusedForm(form_class):
+            def clean(self):
+                super().clean()
+                raise ValidationError(refused)
+
+        return UploadRefusedForm
 
     def get_search_results(self, request, queryset, search_term):
         if len(search_term) > MAX_SEARCH_CHARS:

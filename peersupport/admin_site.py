@@ -3,7 +3,9 @@ from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from peersupport.rendering import render_markdown
+from peersupport.rendering import CONTENT, LEARNER, render_markdown
+
+PREVIEW_PROFILES = {profile.name: profile for profile in (CONTENT, LEARNER)}
 
 
 class PeerSupportAdminSite(admin.AdminSite):
@@ -33,5 +35,8 @@ class PeerSupportAdminSite(admin.AdminSite):
     @staticmethod
     @require_POST
     def markdown_preview(request):
-        """Render Markdown for the admin's live preview; staff only (admin_view)."""
-        return JsonResponse({"html": render_markdown(request.POST.get("text", ""))})
+        """Render Markdown for the admin's live preview; staff only (admin_view).
+        ``profile`` names the renderer's profile the text is stored with
+        (course content unless it says "learner", as tutors' feedback does)."""
+        profile = PREVIEW_PROFILES.get(request.POST.get("profile", ""), CONTENT)
+        return JsonResponse({"html": render_markdown(request.POST.get("text", ""), profile)})

@@ -1,3 +1,5 @@
+import contextlib
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 
@@ -8,7 +10,15 @@ class PeerSupportConfig(AppConfig):
     verbose_name = "Peer Support Training"
 
     def ready(self):
+        import os
+
+        from django.conf import settings
         from django.contrib.auth.signals import user_logged_in
+
+        # Uploads larger than FILE_UPLOAD_MAX_MEMORY_SIZE are written here.
+        # A storage that refuses is reported where files are saved, kindly.
+        with contextlib.suppress(OSError):
+            os.makedirs(settings.FILE_UPLOAD_TEMP_DIR, exist_ok=True)
 
         from peersupport.middleware import stamp_new_login
 

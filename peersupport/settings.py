@@ -235,7 +235,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files are written under a temporary name and renamed into place once
+    # whole (peersupport/storage.py).
+    "default": {"BACKEND": "peersupport.storage.SafeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -255,6 +257,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
 # A lesson's exercise files can be slides or handouts; an essay is far smaller.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Larger uploads arrive here first (made at start-up). It is inside
+# MEDIA_ROOT, so moving a file into place is a rename on the same disk, and
+# what a killed worker leaves behind is found by clean_orphan_files.
+FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / ".incoming")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -291,6 +297,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Seconds before each retry of an email the mail server did not take; after
 # the last, it is marked failed for a coordinator to retry (outbox/).
 MAIL_RETRY_DELAYS = env_int_list("DJANGO_MAIL_RETRY_DELAYS", "60,300,1800,7200,21600")
+# An email a worker claimed this many seconds ago and never finished (the
+# worker died) is queued again when a worker starts.
+MAIL_STALLED_AFTER = env_int("DJANGO_MAIL_STALLED_AFTER", 15 * 60)
 
 # Who learners contact about the course when no cohort names someone.
 COURSE_CONTACT_EMAIL = env_str("DJANGO_COURSE_CONTACT_EMAIL", "")

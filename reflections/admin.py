@@ -15,7 +15,7 @@ class ReflectionPromptAdmin(ContentAdmin):
     fields = ["session", "lesson", "order", "text", "text_preview"]
     readonly_fields = ["text_preview"]
 
-    text_preview = rendered_preview("text_html", "Prompt, as learners see it")
+    text_preview = rendered_preview("text", "Prompt, as learners see it")
 
 
 @admin.register(Reflection)
@@ -35,7 +35,7 @@ class SharedReflectionAdmin(GuardedAdmin):
     readonly_fields = fields
     ordering = ["-updated_at"]
 
-    answer = rendered_preview("text_html", "Answer")
+    answer = rendered_preview("text", "Answer")
 
     def get_queryset(self, request):
         return super().get_queryset(request).shared_with(request.user)

@@ -40,9 +40,9 @@ class SessionAdmin(ContentAdmin):
     readonly_fields = ["aim_preview", "content_note_preview", "body_preview"]
     inlines = [LessonInline, SessionPromptInline]
 
-    aim_preview = rendered_preview("aim_html", "Aim, as learners see it")
-    content_note_preview = rendered_preview("content_note_html", "Content note, as learners see it")
-    body_preview = rendered_preview("body_html", "Body, as learners see it")
+    aim_preview = rendered_preview("aim", "Aim, as learners see it")
+    content_note_preview = rendered_preview("content_note", "Content note, as learners see it")
+    body_preview = rendered_preview("body", "Body, as learners see it")
 
     @admin.display(boolean=True, description="Content note")
     def has_content_note(self, obj):
@@ -74,4 +74,4 @@ class LessonAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ExerciseFileInline, LessonPromptInline]
 
-    body_preview = rendered_preview("body_html", "Body, as learners see it")
+    body_preview = rendered_preview("body", "Body, as learners see it")

@@ -1,4 +1,5 @@
 import mimetypes
+import uuid
 from pathlib import PurePath
 
 from django.conf import settings
@@ -103,8 +104,9 @@ EXERCISE_FILE_MAX_BYTES = 25 * 1024 * 1024
 
 def exercise_file_path(instance, filename):
     # Stored under MEDIA_ROOT, which is never served directly: downloads go
-    # through a view that needs a login. Django's storage makes names unique.
-    return f"exercise-files/{PurePath(filename).name}"
+    # through a view that needs a login. A random folder keeps names unique
+    # (learners download it under ``filename``, whatever it is stored as).
+    return f"exercise-files/{uuid.uuid4().hex[:12]}/{PurePath(filename).name}"
 
 
 class ExerciseFile(models.Model):

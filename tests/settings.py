@@ -15,7 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # No collectstatic in tests: serve from the app folders, as runserver does.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "peersupport.storage.SafeFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -23,6 +23,7 @@ STATIC_ROOT = None
 
 # Uploads from tests never land in the checkout.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="peersupport-test-media-")
+FILE_UPLOAD_TEMP_DIR = f"{MEDIA_ROOT}/.incoming"
 
 # Cookies over plain HTTP, for the live server.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from assessments.models import Assignment
 from reflections.models import ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session
-from tests.conftest import inline_management
+from tests.uploads import post_lesson_with_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -40,27 +40,6 @@ def test_the_rendered_result_is_visible_while_editing(coordinator_client, course
     html = coordinator_client.get(f"/admin/course_sessions/lesson/{lesson.pk}/change/").content
     assert b"Body, as learners see it" in html
     assert b"<blockquote>" in html
-
-
-def post_lesson_with_upload(client, lesson, title, upload, body=None):
-    """The lesson's change form, unchanged but for its body and one new file."""
-    return client.post(
-        f"/admin/course_sessions/lesson/{lesson.pk}/change/",
-        {
-            "session": lesson.session_id,
-            "order": 1,
-            "title": lesson.title,
-            "slug": lesson.slug,
-            "body": lesson.body if body is None else body,
-            **inline_management("prompts"),
-            **inline_management("exercise_files"),
-            "exercise_files-TOTAL_FORMS": "1",
-            "exercise_files-0-order": "1",
-            "exercise_files-0-title": title,
-            "exercise_files-0-file": upload,
-            "exercise_files-0-lesson": lesson.pk,
-        },
-    )
 
 
 def test_coordinator_edits_a_lesson_and_uploads_an_exercise_file(coordinator_client, course):

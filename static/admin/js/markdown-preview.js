@@ -36,6 +36,8 @@
       timer = setTimeout(function () {
         var body = new URLSearchParams();
         body.set("text", textarea.value);
+        // The renderer's profile the text is stored with (tutors' feedback: "learner").
+        body.set("profile", textarea.dataset.markdownProfile || "content");
         fetch(url, {
           method: "POST",
           credentials: "same-origin",
