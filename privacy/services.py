@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assessments.models import Review, StatusChange, Submission
 from courses.models import DeadlineExtension, Enrolment
+from outbox.models import Email
 from privacy.models import AccessRecord, ErasureRequest
 from reflections.export import journal_markdown
 from reflections.models import Reflection
@@ -85,6 +86,14 @@ def data_export(learner) -> bytes:
                 }
             )
         put_json("essays.json", essays)
+        put_json(
+            "emails.json",
+            [
+                {"what": e.description, "queued_at": e.created_at, "status": e.status,
+                 "sent_at": e.sent_at}
+                for e in Email.objects.filter(recipient=learner).order_by("created_at", "pk")
+            ],
+        )  # fmt: skip
         put_json(
             "who-read-my-work.json",
             [
@@ -174,6 +183,7 @@ def erase(erasure_request: ErasureRequest, coordinator) -> None:
     Reflection.objects.filter(learner=learner).delete()
     SessionCompletion.objects.filter(learner=learner).delete()
     AccessRecord.objects.filter(learner=learner).delete()
+    Email.objects.filter(recipient=learner).delete()  # nothing more goes to them
     for draft in Submission.objects.filter(learner=learner, status=Submission.Status.DRAFT):
         StatusChange.objects.filter(submission=draft).delete()
         _delete_file(draft)

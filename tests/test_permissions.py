@@ -11,6 +11,7 @@ from assessments import services
 from assessments.attachments import check_attachment
 from assessments.models import Assignment
 from courses.models import Enrolment
+from outbox.models import Email
 from reflections.models import ReflectionPrompt
 from sessions.models import Lesson, Session
 
@@ -69,6 +70,12 @@ MATRIX = {
     "/admin/assessments/submission/{essay}/file/":          [L, L, L, L, 200, 404, 200],
     "/admin/assessments/moderation/":                       [L, L, L, L, 200, 200, 200],
     "/admin/privacy/erasurerequest/":                       [L, L, L, L, 403, 403, 200],
+    # Outgoing mail: coordinators see it and retry what failed.
+    "/admin/outbox/email/":                                 [L, L, L, L, 403, 403, 200],
+    "/admin/outbox/email/{email}/change/":                  [L, L, L, L, 403, 403, 200],
+    "/admin/outbox/email/add/":                             [L, L, L, L, 403, 403, 403],
+    # The task queue's own rows: for whoever runs the site (superusers).
+    "/admin/django_tasks_database/dbtaskresult/":           [L, L, L, L, 403, 403, 403],
     # Staff accounts are the superuser's business.
     "/admin/auth/user/":                                    [L, L, L, L, 403, 403, 403],
     "/admin/auth/group/":                                   [L, L, L, L, 403, 403, 403],
@@ -141,6 +148,7 @@ def ids(course, cohort, other_cohort, alice, charlie):
         "charlie": charlie.pk,
         "alice_enrolment": Enrolment.objects.get(learner=alice).pk,
         "charlie_enrolment": Enrolment.objects.get(learner=charlie).pk,
+        "email": Email.objects.get(recipient=alice).pk,  # her receipt
     }
 
 

@@ -150,3 +150,21 @@ def test_tutors_cannot_erase_and_learners_cannot_see_requests(client, tutor, ali
 def test_account_pages_need_a_login(client):
     for url in ["/account/", "/account/data/"]:
         assert "/accounts/login/" in client.get(url)["Location"]
+
+
+def test_the_download_lists_the_emails_sent_to_me_and_erasure_removes_them(
+    client, alice, bob, coordinator, alices_work
+):
+    from outbox.models import Email
+    from privacy.services import erase, request_erasure
+
+    submitted_essay(bob)  # Bob's receipt is his alone
+    client.force_login(alice)
+    emails = json.loads(download(client).read("emails.json"))
+    assert [e["what"] for e in emails] == [
+        "Receipt for assignment 1, attempt 1",
+        "Feedback ready (attempt 1)",
+    ]
+    erase(request_erasure(alice), coordinator)
+    assert not Email.objects.filter(recipient=alice).exists()
+    assert Email.objects.filter(recipient=bob).count() == 1
