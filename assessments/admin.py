@@ -12,7 +12,7 @@ from assessments import services
 from assessments.forms import ModerationForm, ReviewForm
 from assessments.models import Assignment, Moderation, Submission
 from assessments.views import attachment_response
-from courses.models import Cohort
+from courses.models import Cohort, Enrolment
 from peersupport.admin import CohortScopedAdmin, ContentAdmin, rendered_preview
 from peersupport.roles import is_tutor
 from privacy.models import AccessRecord
@@ -49,9 +49,8 @@ class CohortFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
-            return queryset.filter(
-                learner__enrolments__cohort=self.value(), learner__enrolments__withdrawn_at=None
-            )
+            in_cohort = Enrolment.objects.current().filter(cohort=self.value())
+            return queryset.filter(learner__in=in_cohort.values("learner_id"))
         return queryset
 
 

@@ -12,7 +12,7 @@ def todo_items(user) -> list[tuple[str, str]]:
     items = []
     if not (is_tutor(user) or is_coordinator(user)):
         return items
-    my_learners = Enrolment.objects.filter(cohort__tutors=user).values("learner_id")
+    my_learners = Enrolment.objects.current().filter(cohort__tutors=user).values("learner_id")
     queue = Submission.objects.awaiting_review()
     if not is_coordinator(user):
         queue = queue.filter(learner_id__in=my_learners)

@@ -43,7 +43,7 @@ ANSWER = (
 ) * 4
 ESSAY = " ".join(["My recovery and peer support."] * 320)
 FEEDBACK = "A thoughtful essay. You link your story to the recovery approach well."
-BACKEND = "peersupport.auth.EmailOrUsernameBackend"
+BACKEND = "accounts.backends.EmailOrUsernameBackend"
 
 
 def generate(cohorts: int, per_cohort: int) -> dict:

@@ -52,7 +52,7 @@ class ActiveEnrolment(NamedTuple):
 def user_with_active_enrolment(user_id):
     """The user, with their active enrolment (or None) as ``user.active_enrolment``.
 
-    The login backend reads every request's user with this (peersupport/auth.py),
+    The login backend reads every request's user with this (accounts/backends.py),
     so learner pages learn their enrolment, and the versions of its cohort's
     and course's copies in memory (courses/structure.py), without another
     query. It is written in SQL because it runs on every request: a raw query

@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from accounts import email_change
 from courses import timetable
 from courses.enrolment import (
     EnrolmentError,
@@ -27,7 +28,13 @@ from courses.models import (
 )
 from courses.reports import cohort_report, report_csv
 from courses.todo import todo_for
-from peersupport.admin import CohortScopedAdmin, ContentAdmin, GuardedAdmin, rendered_preview
+from peersupport.admin import (
+    CohortScopedAdmin,
+    ContentAdmin,
+    GuardedAdmin,
+    PeopleHistoryAdmin,
+    rendered_preview,
+)
 
 
 @admin.register(Course)
@@ -223,7 +230,7 @@ class DeadlineExtensionInline(admin.TabularInline):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(CohortScopedAdmin):
+class EnrolmentAdmin(PeopleHistoryAdmin, CohortScopedAdmin):
     list_display = ["learner_name", "learner_email", "cohort", "enrolled_at", "status"]
     list_filter = ["cohort", ("withdrawn_at", admin.EmptyFieldListFilter)]
     list_select_related = ["learner", "cohort"]
@@ -292,30 +299,74 @@ def _resend(model_admin, request, enrolments):
 
 
 @admin.register(Learner)
-class LearnerAdmin(CohortScopedAdmin):
+class LearnerAdmin(PeopleHistoryAdmin, CohortScopedAdmin):
     learner_lookup = "pk"
     list_display = ["__str__", "email", "current_cohort", "last_login"]
     list_filter = ["enrolments__cohort"]
     search_fields = ["first_name", "last_name", "email", "username"]
-    fields = ["first_name", "last_name", "email", "username", "is_active", "last_login"]
-    readonly_fields = ["username", "last_login"]
+    fields = [
+        "first_name",
+        "last_name",
+        "email",
+        "email_rule",
+        "username",
+        "is_active",
+        "last_login",
+    ]
+    readonly_fields = ["username", "last_login", "email_rule"]
     add_form_template = "admin/courses/learner/add_form.html"
     actions = ["resend_invitation"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The address is where password-reset links go: once a learner has
+        # used their account, only they can change it (accounts/email_change.py).
+        if obj is not None and not email_change.staff_may_change(obj):
+            return ["email", *self.readonly_fields]
+        return self.readonly_fields
+
+    @admin.display(description="")
+    def email_rule(self, learner):
+        if learner is not None and not email_change.staff_may_change(learner):
+            return (
+                "This learner has logged in, so only they can change their email address "
+                "(on their account page; the old address is told)."
+            )
+        return (
+            "Until the learner first logs in you can correct their address; both the old "
+            "and the new address are told, and the invitation goes to the new one."
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            email_change.changed(obj, form.initial.get("email", ""), obj.email, by_staff=True)
+            resend_invitations(
+                Enrolment.objects.filter(learner=obj), request.build_absolute_uri("/")
+            )
 
     @admin.action(description="Resend invitation", permissions=["change"])
     def resend_invitation(self, request, queryset):
         _resend(self, request, Enrolment.objects.filter(learner__in=queryset))
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("enrolments__cohort")
+        current = Enrolment.objects.current().select_related("cohort")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("enrolments", queryset=current, to_attr="current"))
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False  # erasing a learner is a privacy process, not a delete button
 
     @admin.display(description="Cohort")
     def current_cohort(self, learner):
-        active = [e.cohort.name for e in learner.enrolments.all() if e.withdrawn_at is None]
-        return ", ".join(active) or "—"
+        return (
+            ", ".join(
+                e.cohort.name + ("" if e.is_active else " (withdrawn)") for e in learner.current
+            )
+            or "—"
+        )
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):

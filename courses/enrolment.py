@@ -239,6 +239,14 @@ def resend_invitations(enrolments, site_url: str) -> int:
     return count
 
 
+@transaction.atomic
 def withdraw(enrolments) -> int:
-    """Withdraw learners: they lose access to the course; nothing they wrote is deleted."""
-    return enrolments.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+    """Withdraw learners: they lose access to the course; nothing they wrote
+    is deleted. One save each, so the enrolment's history says who did it."""
+    now = timezone.now()
+    withdrawn = 0
+    for enrolment in enrolments.filter(withdrawn_at__isnull=True).select_for_update():
+        enrolment.withdrawn_at = now
+        enrolment.save(update_fields=["withdrawn_at"])
+        withdrawn += 1
+    return withdrawn

@@ -1,7 +1,7 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import User, UserManager
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -146,6 +146,8 @@ class Enrolment(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     objects = EnrolmentQuerySet.as_manager()
+    # Who enrolled, withdrew or reinstated a learner, and when.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["cohort", "learner__last_name", "learner__first_name"]
@@ -235,6 +237,8 @@ class DeadlineExtension(models.Model):
     )
     granted_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["enrolment", "assignment__number"]
         constraints = [
@@ -247,7 +251,10 @@ class DeadlineExtension(models.Model):
         return f"Extended to {self.due_on:%d %b %Y}"
 
 
-class LearnerManager(models.Manager):
+class LearnerManager(UserManager):
+    """Learner accounts only; a UserManager, whose normalize_email the
+    admin's form calls when an account is saved."""
+
     def get_queryset(self):
         return super().get_queryset().filter(is_staff=False, is_superuser=False)
 
@@ -263,3 +270,8 @@ class Learner(User):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+# The account's history (accounts/models.py registers it on User) is the
+# learner's: the admin's History page of a Learner reads it.
+Learner._meta.simple_history_manager_attribute = "history"

@@ -16,6 +16,13 @@ class PeerSupportAdminSite(admin.AdminSite):
     # review queue's 50 ms. Breadcrumbs and the front page lead everywhere.
     enable_nav_sidebar = False
 
+    def has_permission(self, request):
+        # Staff must also have passed the second step of signing in (the
+        # middleware sends them there first; this is the admin's own check).
+        from django_otp import DEVICE_ID_SESSION_KEY
+
+        return super().has_permission(request) and DEVICE_ID_SESSION_KEY in request.session
+
     def get_urls(self):
         return [
             path(

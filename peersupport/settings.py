@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "bootstrap",  # Bootstrap's CSS/JS, from the django-bootstrap-static package
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "peersupport",
     "outbox",
     "accounts",
@@ -78,6 +81,8 @@ MIDDLEWARE = [
     # Every view needs a login unless it opts out with @login_not_required, so a
     # forgotten decorator can never open a learner's page to the world.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A login that owes its second step (staff always) opens nothing else.
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change to course content (its revision history).
@@ -91,7 +96,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out account and address is refused before any check.
     "axes.backends.AxesStandaloneBackend",
-    "peersupport.auth.EmailOrUsernameBackend",
+    "accounts.backends.EmailOrUsernameBackend",
 ]
 
 ROOT_URLCONF = "peersupport.urls"
@@ -206,18 +211,24 @@ CONTENT_SECURITY_POLICY = {
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+# A success clears the count only once the whole sign-in succeeds, second
+# step included (accounts/second_factor.py), or a correct password would
+# give a fresh five tries at the code each time.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True  # no record of successful logins beyond last_login
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
-AXES_USERNAME_CALLABLE = "peersupport.auth.lockout_username"
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_key"
 # Behind N proxies, the client's address is the Nth from the right of
 # X-Forwarded-For; 0 means use REMOTE_ADDR (no proxy).
 AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
+
+# Two-step sign-in (django-otp): the name authenticator apps show.
+OTP_TOTP_ISSUER = "Peer Support Training"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"

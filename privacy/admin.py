@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from peersupport.admin import GuardedAdmin
+from peersupport.admin import GuardedAdmin, PeopleHistoryAdmin
 from privacy import services
 from privacy.models import ErasureRequest
 
 
 @admin.register(ErasureRequest)
-class ErasureRequestAdmin(GuardedAdmin):
+class ErasureRequestAdmin(PeopleHistoryAdmin, GuardedAdmin):
     list_display = ["learner_name", "requested_at", "status", "decided_by", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["learner", "decided_by"]

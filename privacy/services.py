@@ -197,6 +197,9 @@ def erase(erasure_request: ErasureRequest, coordinator) -> None:
         Review.objects.filter(submission__learner=learner).update(feedback="", feedback_html="")
     # A new, unusable password logs them out of every session (Django checks
     # each session against the password), and nothing left names them.
+    # The account's history holds its old names and addresses; what stays
+    # is the record, saved below, that a coordinator erased it.
+    learner.history.all().delete()
     learner.username = f"erased-{learner.pk}"
     learner.first_name = learner.last_name = ""
     learner.email = ""

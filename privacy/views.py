@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.second_factor import has_second_factor
 from privacy import services
 from privacy.models import ErasureRequest
 
@@ -17,6 +18,7 @@ def account(request):
         "privacy/account.html",
         {
             "access": services.grouped_access(request.user),
+            "has_second_factor": has_second_factor(request.user),
             "erasure": ErasureRequest.objects.filter(
                 learner=request.user, status=ErasureRequest.Status.REQUESTED
             ).first(),

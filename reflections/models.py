@@ -69,7 +69,8 @@ class ReflectionQuerySet(models.QuerySet):
         """Answers shared by learners in the cohorts ``tutor`` tutors; nothing else."""
         from courses.models import Enrolment
 
-        learners = Enrolment.objects.filter(cohort__tutors=tutor).values("learner_id")
+        # The tutors of the cohort each learner is in now, not one they left.
+        learners = Enrolment.objects.current().filter(cohort__tutors=tutor).values("learner_id")
         return self.filter(shared_with_tutor=True, learner_id__in=learners).written()
 
 

@@ -84,6 +84,52 @@ def ensure_roles():
         grant(apps, None, importlib.import_module(migration).ROLES)
 
 
+# RFC 6238's test secret: the authenticator every staff account of the tests has.
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+def give_authenticator(user):
+    """A confirmed authenticator app (TOTP) for ``user``, as set up."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "Authenticator app", "key": TEST_TOTP_KEY}
+    )
+    return device
+
+
+def current_code(user) -> str:
+    """The code ``user``'s authenticator shows now. A code is accepted once;
+    tests that sign the same person in twice within its 30 seconds are let
+    through by forgetting the last one used."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+@pytest.fixture(autouse=True)
+def staff_pass_the_second_step(monkeypatch):
+    """``client.force_login(staff)`` gives a login that has passed the second
+    step too, as signing in with password and code does (accounts/)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    log_in_directly = Client.force_login
+
+    def force_login(self, user, backend=None):
+        log_in_directly(self, user, backend)
+        if user.is_staff:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = give_authenticator(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 def make_user(username, group=None, **extra):
     user = get_user_model().objects.create_user(
         username=username,
@@ -96,6 +142,7 @@ def make_user(username, group=None, **extra):
     if group:
         ensure_roles()
         user.groups.add(Group.objects.get(name=group))
+        give_authenticator(user)
     return user
 
 
@@ -171,8 +218,13 @@ def coordinator_client(client, coordinator):
 
 def log_in(client, username, password=PASSWORD) -> bool:
     """Log in through the login form, as a person does (and as django-axes,
-    which needs the request, expects)."""
+    which needs the request, expects); staff then give their code."""
     response = client.post("/accounts/login/", {"username": username, "password": password})
+    if response.status_code != 302:
+        return False
+    user = get_user_model().objects.filter(username=username).first()
+    if user is not None and user.is_staff:
+        response = client.post("/accounts/two-step/", {"code": current_code(user)})
     return response.status_code == 302
 
 

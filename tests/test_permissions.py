@@ -69,6 +69,16 @@ MATRIX = {
     "/admin/assessments/submission/{essay}/change/":        [L, L, L, L, 200, 404, 200],
     "/admin/assessments/submission/{essay}/file/":          [L, L, L, L, 200, 404, 200],
     "/admin/assessments/moderation/":                       [L, L, L, L, 200, 200, 200],
+    # A learner who moved from Tina's cohort to Otto's: her tutors are Otto's
+    # now. One who left Tina's cohort and joined none stays with Tina.
+    "/admin/assessments/submission/{moved_essay}/change/":  [L, L, L, L, 404, 200, 200],
+    "/admin/courses/learner/{moved}/change/":               [L, L, L, L, 404, 200, 200],
+    "/admin/reflections/reflection/{moved_shared}/change/": [L, L, L, L, 404, 200, 403],
+    "/admin/assessments/submission/{left_essay}/change/":   [L, L, L, L, 200, 404, 200],
+    "/admin/courses/learner/{left}/change/":                [L, L, L, L, 200, 404, 200],
+    # The audit trail of staff actions on people: coordinators only.
+    "/admin/courses/learner/{alice}/history/":              [L, L, L, L, 403, 404, 200],
+    "/admin/courses/enrolment/{alice_enrolment}/history/":  [L, L, L, L, 403, 404, 200],
     "/admin/privacy/erasurerequest/":                       [L, L, L, L, 403, 403, 200],
     # Outgoing mail: coordinators see it and retry what failed.
     "/admin/outbox/email/":                                 [L, L, L, L, 403, 403, 200],
@@ -92,6 +102,10 @@ MATRIX = {
     "/assignments/3/":                                      [L, 404, 404, 404, 404, 404, 404],
     "/account/":                                            [L, 200, 200, 200, 200, 200, 200],
     "/account/data/":                                       [L, 200, 200, 200, 200, 200, 200],
+    # Changing one's own email address, and two-step sign-in.
+    "/accounts/email/":                                     [L, 200, 200, 200, 200, 200, 200],
+    "/accounts/two-step/set-up/":                           [L, 200, 200, 200, 200, 200, 200],
+    "/accounts/two-step/":                                  [L, 302, 302, 302, 302, 302, 302],
     "/resources/":                                          [200, 200, 200, 200, 200, 200, 200],
     "/healthz":                                             [200, 200, 200, 200, 200, 200, 200],
 }  # fmt: skip
@@ -133,7 +147,14 @@ def ids(course, cohort, other_cohort, alice, charlie):
         alice, assignment, upload("e.pdf", PDF_BYTES), check_attachment(upload("e.pdf", PDF_BYTES))
     )
     essay = services.submit(alice, assignment, True, True)
+    moved, moved_essay, moved_shared = _moved_learner(cohort, other_cohort, prompts[0])
+    left, left_essay = _learner_who_left(cohort)
     return {
+        "moved": moved.pk,
+        "moved_essay": moved_essay.pk,
+        "moved_shared": moved_shared.pk,
+        "left": left.pk,
+        "left_essay": left_essay.pk,
         "reflection": shared.pk,
         "private": private.pk,
         "essay": essay.pk,
@@ -150,6 +171,33 @@ def ids(course, cohort, other_cohort, alice, charlie):
         "charlie_enrolment": Enrolment.objects.get(learner=charlie).pk,
         "email": Email.objects.get(recipient=alice).pk,  # her receipt
     }
+
+
+def _moved_learner(cohort, other_cohort, prompt):
+    """Dana wrote and shared in Tina's cohort, then moved to Otto's."""
+    from reflections.models import Reflection
+    from tests.conftest import make_user
+    from tests.essays import submitted_essay
+
+    dana = make_user("dana")
+    Enrolment.objects.create(cohort=cohort, learner=dana, withdrawn_at="2026-01-01T00:00Z")
+    Enrolment.objects.create(cohort=other_cohort, learner=dana)
+    shared = Reflection.objects.create(
+        learner=dana, prompt=prompt, text="shared", shared_with_tutor=True
+    )
+    return dana, submitted_essay(dana), shared
+
+
+def _learner_who_left(cohort):
+    """Eve submitted in Tina's cohort, then left it, and studies nowhere now."""
+    from tests.conftest import make_user
+    from tests.essays import submitted_essay
+
+    eve = make_user("eve")
+    Enrolment.objects.create(cohort=cohort, learner=eve)
+    essay = submitted_essay(eve)
+    Enrolment.objects.filter(learner=eve).update(withdrawn_at="2026-01-01T00:00Z")
+    return eve, essay
 
 
 @pytest.mark.parametrize(("url", "person", "status"), CELLS)

@@ -9,9 +9,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, current_code
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps trying to reach
@@ -58,10 +59,16 @@ def page(browser):
 
 
 def log_in(page, live_server, username="alice", password=PASSWORD, next_url="/"):
+    """Log in through the form; staff then type their authenticator's code."""
     page.goto(f"{live_server.url}/accounts/login/?next={quote(next_url)}")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    user = get_user_model().objects.get(username=username)
+    if user.is_staff:
+        page.wait_for_url("**/accounts/two-step/**")
+        page.get_by_label("Code").fill(current_code(user))
+        page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"{live_server.url}{next_url}")
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from courses import timetable
 from courses.models import Cohort, Course, Enrolment
@@ -16,6 +17,9 @@ DEMO_COHORT = "Demo cohort"
 # show the date they open.
 DEMO_COHORT_STARTED_WEEKS_AGO = 3
 DEMO_PASSWORD = "peersupport-demo"  # noqa: S105 - documented demo password
+# The demo staff's authenticator, printed in the README (base32
+# KBSWK4STOVYHA33SORKHEYLJNZCGK3LP) and by `manage.py demo_code USERNAME`.
+DEMO_TOTP_KEY = b"PeerSupportTrainDemo".hex()
 
 # username: (first name, last name, role group or None for a learner)
 DEMO_ACCOUNTS = {
@@ -28,8 +32,9 @@ DEMO_ACCOUNTS = {
 
 class Command(BaseCommand):
     help = (
-        "Create the demo accounts learner, learner2, tutor and coordinator. For "
-        "development only: refuses when DJANGO_DEBUG is off unless --force."
+        "Create the demo accounts learner, learner2, tutor and coordinator (the staff with "
+        "an authenticator whose secret is in the README). For development only: refuses "
+        "when DJANGO_DEBUG is off unless --force."
     )
 
     def add_arguments(self, parser):
@@ -57,6 +62,7 @@ class Command(BaseCommand):
             user.save()
             if role:
                 user.groups.set([Group.objects.get(name=role)])
+                self.give_authenticator(user)
             else:
                 user.groups.clear()
             self.stdout.write(f"{'Created' if created else 'Updated'} {username}")
@@ -66,6 +72,16 @@ class Command(BaseCommand):
             + ("the one you gave" if password != DEMO_PASSWORD else DEMO_PASSWORD)
             + "): "
             + ", ".join(DEMO_ACCOUNTS)
+        )
+
+    def give_authenticator(self, user):
+        """Staff need a second factor: the demo's has a known secret, so a
+        newcomer signs in with `manage.py demo_code USERNAME`."""
+        TOTPDevice.objects.filter(user=user).exclude(key=DEMO_TOTP_KEY).delete()
+        TOTPDevice.objects.update_or_create(
+            user=user,
+            key=DEMO_TOTP_KEY,
+            defaults={"name": "Demo authenticator", "confirmed": True},
         )
 
     def seed_cohort(self, User):
