@@ -1,13 +1,16 @@
 # The two commands: `make run` and `make test`. Both work from a fresh clone.
 PYTHON ?= python3
-VENV := .venv
+# Another Python gets its own folder: make test PYTHON=python3.13 VENV=.venv-3.13
+VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve bench test install chromium lint format clean
+.PHONY: run serve bench test install chromium nginx lint format clean
 
+# The development server, with the task worker (the mail queue) beside it:
+# both stop together when runserver stops (Ctrl-C).
 run: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_course
@@ -15,16 +18,21 @@ run: install
 	@echo
 	@echo "Peer Support Training is at http://$(HOST):$(PORT)/"
 	@echo "Log in as learner, learner2, tutor or coordinator; password: peersupport-demo"
+	@echo "Staff then give a code: $(PY) manage.py demo_code tutor (or coordinator)"
 	@echo
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
-# The production stack, locally: gunicorn with whitenoise's compressed, hashed
-# static files, against DATABASE_URL (SQLite by default). Set
-# DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS as in production.
-serve: install
+# The production stack, locally, in the foreground: nginx on HOST:PORT in
+# front of gunicorn (on 127.0.0.1, PORT + 1 unless GUNICORN_BIND says) and the
+# task worker; Ctrl-C stops all three (deploy/serve). Against DATABASE_URL
+# (SQLite by default); set DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS as in
+# production, and DJANGO_SECURE_SSL_REDIRECT=0 for plain HTTP.
+serve: install nginx
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
-	$(VENV)/bin/gunicorn --config gunicorn.conf.py peersupport.wsgi
+	PY=$(PY) HOST=$(HOST) PORT=$(PORT) bash deploy/serve
 
 # The benchmark (bench/run.py): needs PostgreSQL on 127.0.0.1:5432 and wrk.
 bench: install
@@ -32,7 +40,7 @@ bench: install
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
 	$(PY) bench/run.py
 
-test: install chromium
+test: install chromium nginx
 	$(PY) -m pytest
 
 install: $(STAMP)
@@ -52,6 +60,15 @@ chromium:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; \
+	fi
+
+# nginx in front of gunicorn (make serve, tests/test_nginx.py): Debian's.
+nginx:
+	@if [ ! -x /usr/sbin/nginx ]; then \
+		echo "Installing Debian's nginx (make serve and the tests run it in front of gunicorn)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx; \
 	fi
 
 lint: install

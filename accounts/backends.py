@@ -66,3 +66,20 @@ def lockout_key(request, credentials) -> str:
     if account is not None:
         return f"account:{account}"
     return typed.replace("\x00", "").strip().lower()[:USERNAME_MAX]
+
+
+def client_address(request) -> str:
+    """The address a request came from, for the lock-out (settings.PROXY_COUNT)."""
+    from django.conf import settings
+
+    remote = request.META.get("REMOTE_ADDR", "")
+    if not settings.PROXY_COUNT:
+        return remote
+    forwarded = [
+        address.strip()
+        for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if address.strip()
+    ]
+    if len(forwarded) < settings.PROXY_COUNT:
+        return remote  # not through the expected proxies: the nearest address
+    return forwarded[-settings.PROXY_COUNT]

@@ -220,12 +220,12 @@ AXES_DISABLE_ACCESS_LOG = True  # no record of successful logins beyond last_log
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_USERNAME_CALLABLE = "accounts.backends.lockout_key"
-# Behind N proxies, the client's address is the Nth from the right of
-# X-Forwarded-For; 0 means use REMOTE_ADDR (no proxy).
-AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# The client's address, for the lock-out: REMOTE_ADDR, or, behind N proxies
+# that each append the address they were reached from (nginx, a load
+# balancer), the Nth address from the right of X-Forwarded-For: what a client
+# writes there itself is further left, and ignored (accounts/backends.py).
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.backends.client_address"
 
 # Two-step sign-in (django-otp): the name authenticator apps show.
 OTP_TOTP_ISSUER = "Peer Support Training"

@@ -272,3 +272,21 @@ def test_moved_learner_has_one_current_cohort(course, alice, cohort):
     Enrolment.objects.filter(learner=alice).update(withdrawn_at="2026-01-01T00:00Z")
     Enrolment.objects.create(cohort=later, learner=alice)
     assert [e.cohort for e in Enrolment.objects.current().filter(learner=alice)] == [later]
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "seen"),
+    [
+        (0, "6.6.6.6", "127.0.0.1"),  # no proxy: whatever the header says is ignored
+        (1, "203.0.113.9", "203.0.113.9"),  # nginx wrote the client's address
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the client's own claim is ignored
+        (2, "6.6.6.6, 203.0.113.9, 10.0.0.5", "203.0.113.9"),  # a balancer, then nginx
+        (2, "203.0.113.9", "127.0.0.1"),  # fewer than expected: the nearest address
+    ],
+)
+def test_the_lock_out_counts_the_clients_own_address(rf, settings, proxies, forwarded, seen):
+    from accounts.backends import client_address
+
+    settings.PROXY_COUNT = proxies
+    request = rf.post("/accounts/login/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1")
+    assert client_address(request) == seen

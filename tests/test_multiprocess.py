@@ -7,6 +7,8 @@ own on 127.0.0.1:5432, whatever DATABASE_URL the rest of the suite uses.
 Where no PostgreSQL answers they are skipped, saying why; CI always has one.
 """
 
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -117,7 +119,9 @@ def servers(database_url, session_store):
         "u = User.objects.filter(username='tutor2').first() or User.objects.create_user("
         "'tutor2', 'tutor2@example.com', 'peersupport-demo', is_staff=True);"
         "u.groups.add(Group.objects.get(name='Tutors'));"
-        "Cohort.objects.get(name='Demo cohort').tutors.add(u)",
+        "Cohort.objects.get(name='Demo cohort').tutors.add(u);"
+        "from django_otp.plugins.otp_totp.models import TOTPDevice;"
+        "TOTPDevice.objects.get_or_create(user=u, confirmed=True, defaults={'name': 'Phone'})",
     )
     ports = [_free_port(), _free_port()]
     processes = [
@@ -199,12 +203,21 @@ class Browser:
             {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})},
         )
 
-    def log_in(self, username):
+    def log_in(self, username, database_url=None):
+        """The password; then, for staff (give database_url), the second
+        step, with the code their authenticator app would show."""
         self.get("/accounts/login/")
         status, _, response = self.post(
             "/accounts/login/", {"username": username, "password": DEMO_PASSWORD}
         )
         assert status == 302, f"login as {username} failed: {status}"
+        if database_url is None:
+            return
+        status, _, response = self.get("/admin/")
+        if status == 302 and response.headers["Location"].startswith("/accounts/two-step/"):
+            code = _authenticator_code(database_url, username)
+            status, _, _ = self.post("/accounts/two-step/", {"code": code})
+            assert status == 302, f"second step as {username} failed: {status}"
 
     def on(self, port):
         """The same cookies (the same login), through another server."""
@@ -216,6 +229,21 @@ def _sql(database_url, query, params=()):
 
     with psycopg.connect(database_url, autocommit=True) as connection:
         return connection.execute(query, params).fetchall()
+
+
+def _authenticator_code(database_url, username):
+    """The current code of the user's authenticator app (RFC 6238 TOTP)."""
+    [(key, step, t0, digits, drift)] = _sql(
+        database_url,
+        "SELECT d.key, d.step, d.t0, d.digits, d.drift FROM otp_totp_totpdevice d"
+        " JOIN auth_user u ON u.id = d.user_id WHERE u.username = %s AND d.confirmed",
+        [username],
+    )
+    counter = (int(time.time()) - t0) // step + drift
+    digest = hmac.new(bytes.fromhex(key), counter.to_bytes(8, "big"), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = int.from_bytes(digest[offset : offset + 4], "big") & 0x7FFFFFFF
+    return f"{number % 10**digits:0{digits}d}"
 
 
 def test_log_in_through_one_server_and_keep_writing_through_the_other(
@@ -256,7 +284,7 @@ def test_two_tutors_on_different_servers_race_to_claim_one_essay(servers, databa
     )
     tutors = {"tutor": Browser(first), "tutor2": Browser(second)}
     for username, browser in tutors.items():
-        browser.log_in(username)
+        browser.log_in(username, database_url)
     results = {}
     start = threading.Barrier(len(tutors))
 
