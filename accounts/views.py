@@ -101,8 +101,7 @@ def set_up(request):
             return _locked_out(request)
         form.add_error(
             "code",
-            "That code did not match. Wait a few seconds, then type the newest code the app "
-            "shows.",
+            "That code did not match. Wait a few seconds, then type the newest code the app shows.",
         )
     context = {
         "form": form,

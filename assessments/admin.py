@@ -13,7 +13,7 @@ from assessments.forms import ModerationForm, ReviewForm
 from assessments.models import Assignment, Moderation, Submission
 from assessments.views import attachment_response
 from courses.models import Cohort, Enrolment
-from peersupport.admin import CohortScopedAdmin, ContentAdmin, rendered_preview
+from peersupport.admin import CohortScopedAdmin, ContentAdmin, object_id_or_404, rendered_preview
 from peersupport.roles import is_tutor
 from privacy.models import AccessRecord
 from privacy.services import record_access
@@ -181,7 +181,7 @@ class SubmissionAdmin(CohortScopedAdmin):
         submission = (
             self.get_queryset(request)
             .select_related("learner", "assignment", "claimed_by")
-            .filter(pk=object_id)
+            .filter(pk=object_id_or_404(Submission, object_id))
             .first()
         )
         if submission is None:

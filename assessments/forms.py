@@ -1,13 +1,13 @@
 from django import forms
 
 from assessments.models import ESSAY_MAX_CHARS, Review
-from peersupport.writing import VersionField, clean_long_text
+from peersupport.writing import VersionField, clean_long_text, refuse_nul_kindly
 
 FEEDBACK_MAX_CHARS = 100_000
 
 
 class DraftForm(forms.Form):
-    text = forms.CharField(required=False, strip=False, widget=forms.Textarea)
+    text = refuse_nul_kindly(forms.CharField(required=False, strip=False, widget=forms.Textarea))
     version = VersionField()
 
     def clean_text(self):

@@ -17,7 +17,7 @@ from assessments.models import Assignment, Moderation, Review, StatusChange, Sub
 from courses.access import course_access_for
 from courses.models import Cohort
 from outbox.services import queue_email
-from peersupport.writing import SavedVersion, WritingConflict, is_stale
+from peersupport.writing import SavedVersion, WritingConflict, is_blank, is_stale
 
 Status = Submission.Status
 
@@ -178,7 +178,7 @@ def submit(
     if current_attempt(learner, assignment) is None:
         raise AssessmentError("Your essay is empty: write it, or attach it, before submitting.")
     draft = _locked_draft(learner, assignment)
-    if not draft.text.strip() and not draft.attachment:
+    if is_blank(draft.text) and not draft.attachment:
         raise AssessmentError("Your essay is empty: write it, or attach it, before submitting.")
     if not declaration:
         raise AssessmentError("Please confirm that the essay is your own work.")

@@ -8,20 +8,28 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from assessments import services
-from assessments.attachments import AttachmentError, check_attachment
+from assessments.attachments import (
+    AttachmentError,
+    check_attachment,
+    display_name,
+    too_large_message,
+)
 from assessments.forms import AttachmentForm, DraftForm, SubmitForm
-from assessments.models import Assignment, Submission
+from assessments.models import ATTACHMENT_MAX_BYTES, Assignment, Submission, count_words
 from assessments.status import state_of
 from courses.access import learner_page
 from peersupport.rendering import render_learner_markdown
 from peersupport.storage import UploadStorageError
+from peersupport.uploads import refused_upload, upload_limit
 from peersupport.writing import (
+    NUL_TAKEN_OUT,
     WritingConflict,
     conflict,
     is_autosave,
     private_file_response,
     refused,
     saved,
+    without_nul,
 )
 
 
@@ -41,6 +49,16 @@ def _learner_only(request):
 @learner_page
 def assignment_detail(request, number):
     assignment = _assignment(request, number)
+    return render(
+        request, "assessments/assignment_detail.html", _detail_context(request, assignment)
+    )
+
+
+def _detail_context(request, assignment, refused_text=None, errors=(), base_version=None):
+    """What the assignment page shows. After a refused save without
+    JavaScript, ``refused_text`` is what the learner sent: it goes back in the
+    box (or, if the essay can no longer change, beside it to copy), with
+    ``errors`` saying why it was not saved."""
     attempts = []
     if not request.access.is_preview:
         attempts = list(
@@ -49,27 +67,57 @@ def assignment_detail(request, number):
         for attempt in attempts:
             attempt.assignment = assignment  # the course's copy: no query per attempt
     current = attempts[-1] if attempts else None
+    draft = current if current and current.is_draft else None
     due_on = (
         services.deadline_for(request.user, assignment, current)
         if not request.access.is_preview
         else None
     )
-    context = {
+    # The editor shows for a draft, and before the first save (which starts one).
+    editing = not request.access.is_preview and (current is None or current.is_draft)
+    box_text = draft.text if draft else ""
+    if refused_text is not None and editing:
+        box_text = refused_text
+    return {
         "assignment": assignment,
         "attempts": attempts,
         "earlier_attempts": [a for a in attempts if not a.is_draft],
-        "draft": current if current and current.is_draft else None,
-        # The editor shows for a draft, and before the first save (which starts one).
-        "editing": not request.access.is_preview and (current is None or current.is_draft),
+        "draft": draft,
+        "editing": editing,
+        "box_text": box_text,
+        "box_words": count_words(box_text) if refused_text is not None else None,
+        "box_version": base_version
+        if base_version is not None
+        else (draft.version if draft else 0),
+        "draft_errors": list(errors),
+        # Refused, and the essay can no longer change (submitted from elsewhere).
+        "unsaved_text": refused_text if refused_text is not None and not editing else None,
         "state": state_of(attempts),
         "due_on": due_on,
         "is_past_due": services.is_past(due_on),
         "range": services.word_range(current) if current else None,
-        "draft_form": DraftForm(initial={"text": current.text if current else ""}),
+        "draft_form": DraftForm(initial={"text": box_text}),
         "attachment_form": AttachmentForm(),
         "submit_form": SubmitForm(),
     }
-    return render(request, "assessments/assignment_detail.html", context)
+
+
+def _refused_draft(request, assignment, errors, status):
+    """The page again, without JavaScript, with the text that was sent in the
+    box and why it was not saved: nothing typed is lost."""
+    sent = request.POST.get("text", "")
+    if "\x00" in sent:
+        errors = [*errors, NUL_TAKEN_OUT]
+    text = without_nul(sent).replace("\r\n", "\n")
+    version = request.POST.get("version", "")
+    context = _detail_context(
+        request,
+        assignment,
+        refused_text=text,
+        errors=errors,
+        base_version=int(version) if version.isdigit() and len(version) < 10 else None,
+    )
+    return render(request, "assessments/assignment_detail.html", context, status=status)
 
 
 @require_POST
@@ -86,9 +134,7 @@ def save_draft(request, number):
         errors = [e for errs in form.errors.values() for e in errs]
         if wants_json:
             return refused(errors)
-        for error in errors:
-            messages.error(request, error)
-        return redirect("assignment_detail", number)
+        return _refused_draft(request, assignment, errors, status=400)
     text = form.cleaned_data["text"]
     try:
         if services.current_attempt(request.user, assignment) is None:
@@ -112,8 +158,7 @@ def save_draft(request, number):
     except services.AssessmentError as error:
         if wants_json:
             return refused([str(error)], status=409)
-        messages.error(request, str(error))
-        return redirect("assignment_detail", number)
+        return _refused_draft(request, assignment, [str(error)], status=409)
     if wants_json:
         return saved(draft.text, draft.updated_at, draft.version, words=draft.word_count)
     messages.success(
@@ -132,6 +177,7 @@ def preview(request, number):
     return JsonResponse({"html": render_learner_markdown(request.POST.get("text", ""))})
 
 
+@upload_limit(ATTACHMENT_MAX_BYTES)
 @require_POST
 @learner_page
 def attachment(request, number):
@@ -142,12 +188,19 @@ def attachment(request, number):
             services.remove_file(request.user, assignment)
             messages.info(request, "The attached file was removed.")
             return redirect("assignment_detail", number)
+        if (too_large := refused_upload(request, "file")) is not None:
+            # Refused while it arrived (peersupport.uploads.UploadLimitHandler):
+            # none of it was stored.
+            raise AttachmentError(too_large_message(too_large.size if too_large.whole else None))
         form = AttachmentForm(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, "Please choose a file to attach.")
             return redirect("assignment_detail", number)
         upload = form.cleaned_data["file"]
         checked = check_attachment(upload)
+        # A name with nothing usable in it ("....pdf", emoji only) is shown
+        # as "essay.pdf"; no name can make attaching fail.
+        upload.name = display_name(upload.name, checked)
         if services.current_attempt(request.user, assignment) is None:
             services.start_draft(request.user, assignment)
         draft = services.attach_file(request.user, assignment, upload, checked)

@@ -35,6 +35,7 @@ from peersupport.admin import (
     PeopleHistoryAdmin,
     rendered_preview,
 )
+from peersupport.writing import FullLengthFieldsMixin
 
 
 @admin.register(Course)
@@ -223,7 +224,7 @@ class CohortAdmin(GuardedAdmin):
         return TemplateResponse(request, "admin/courses/cohort/import.html", context)
 
 
-class DeadlineExtensionInline(admin.TabularInline):
+class DeadlineExtensionInline(FullLengthFieldsMixin, admin.TabularInline):
     model = DeadlineExtension
     fields = ["assignment", "due_on", "reason"]
     extra = 0

@@ -30,8 +30,15 @@ from django.utils.text import slugify
 from assessments.models import ASSIGNMENT_COUNT, Assignment
 from courses.models import Course
 from peersupport.models import fingerprint
+from peersupport.uploads import shorten_file_name
 from reflections.models import ReflectionPrompt
-from sessions.models import COURSE_SESSION_COUNT, ExerciseFile, Lesson, Session
+from sessions.models import (
+    COURSE_SESSION_COUNT,
+    EXERCISE_FILE_NAME_CHARS,
+    ExerciseFile,
+    Lesson,
+    Session,
+)
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
@@ -378,7 +385,9 @@ def _upsert(report: LoadReport, force: bool, model, lookup: dict, values: dict):
 def _load_exercise_file(report, force, lesson, source: ExerciseFileSource) -> None:
     data = source.data
     checksum = hashlib.sha256(data).hexdigest()
-    row = ExerciseFile.objects.filter(lesson=lesson, filename=source.path.name).first()
+    # Looked up by the name as stored: long names are kept shortened.
+    stored_name = shorten_file_name(source.path.name, EXERCISE_FILE_NAME_CHARS)
+    row = ExerciseFile.objects.filter(lesson=lesson, filename=stored_name).first()
     if row is None:
         row = ExerciseFile(lesson=lesson, title=_title_from_name(source.path), order=source.order)
         outcome = "created"

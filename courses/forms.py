@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from courses.enrolment import EnrolmentError, decode_csv, parse_learner_csv
 from courses.models import Cohort
+from peersupport.writing import allow_full_length
 
 
 class LearnerCsvForm(forms.Form):
@@ -36,3 +37,5 @@ class AddLearnerForm(forms.Form):
     def __init__(self, *args, cohorts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cohort"].queryset = cohorts
+        for name in ("first_name", "last_name", "email"):
+            allow_full_length(self.fields[name])

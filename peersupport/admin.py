@@ -6,6 +6,7 @@ import re
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
@@ -18,6 +19,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from peersupport.rendering import render_markdown
 from peersupport.roles import is_coordinator, is_tutor
 from peersupport.storage import UploadStorageError
+from peersupport.writing import FullLengthFieldsMixin
 
 
 def rendered_preview(source_field: str, description: str):
@@ -45,9 +47,10 @@ def rendered_preview(source_field: str, description: str):
 MAX_SEARCH_CHARS = 200
 
 
-class GuardedAdmin(admin.ModelAdmin):
+class GuardedAdmin(FullLengthFieldsMixin, admin.ModelAdmin):
     """The base of every admin here: hostile or mistaken input gets a message,
-    never a server error, and an object outside the user's rows is a 404.
+    never a server error, an object outside the user's rows is a 404, and
+    text boxes take their full length in any script (FullLengthFieldsMixin).
 
     (Django's admin would redirect a missing object to its front page with
     "doesn't exist", a different answer from the 403 of a forbidden model; a
@@ -194,7 +197,33 @@ def _elide(text: str, keep: int = 60) -> str:
     return f"{text[:keep]} … {text[-keep:]}"
 
 
-class PeopleHistoryAdmin(SimpleHistoryAdmin):
+def object_id_or_404(model, object_id):
+    """``object_id`` as ``model``'s key, or a 404. The admin's URLs take any
+    text as an id (a relative image address in feedback makes the browser ask
+    for ".../1/change/picture.png"); one that cannot be a key is not found,
+    not a server error."""
+    try:
+        return model._meta.pk.to_python(unquote(str(object_id)))
+    except ValidationError:
+        raise Http404 from None
+
+
+class GuardedHistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's History and revert pages, with an id that is
+    not a number a 404 (simple_history looks it up as given: a 500)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        object_id_or_404(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        object_id_or_404(self.model, object_id)
+        if not str(version_id).isdigit():
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class PeopleHistoryAdmin(GuardedHistoryAdmin):
     """The audit trail of staff actions on people (accounts, enrolments,
     extensions, erasures): each row's History page says who changed what and
     when. Coordinators read it; nobody reverts it (a change to a person is
@@ -222,7 +251,7 @@ class PeopleHistoryAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
 
 
-class ContentAdmin(SimpleHistoryAdmin, GuardedAdmin):
+class ContentAdmin(GuardedHistoryAdmin, GuardedAdmin):
     """Course content: revision history (who, when, a diff, revert) and a live
     preview of every Markdown field."""
 

@@ -2,27 +2,28 @@ import time
 
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 
 
 class RefuseNulCharactersMiddleware:
-    """Refuse requests with a NUL character in a query string or form field.
+    """Refuse requests with a NUL character in the query string.
 
-    Forms refuse NULs themselves, but search boxes, filters and admin actions
-    pass query values straight to the database, and PostgreSQL cannot store
-    or compare a NUL: without this the request would fail with a server error.
+    Search boxes, filters and admin lists pass query values straight to the
+    database, and PostgreSQL cannot store or compare a NUL: without this the
+    request would fail with a server error.
+
+    Form posts are left to their forms, whatever their encoding: every text
+    field refuses a NUL with a message beside it and shows the form again
+    with what was typed (the journal and the essay with the NUL taken out),
+    instead of this generic page losing it all. Admin actions refuse ids
+    that are not numbers (peersupport.admin.GuardedAdmin).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        # Multipart forms (the site's and the admin's) are left to their form
-        # fields, which refuse NULs with a message beside the field.
-        if _has_nul(request.GET) or (
-            request.method == "POST"
-            and request.content_type != "multipart/form-data"
-            and _has_nul(request.POST)
-        ):
+        if _has_nul(request.GET):
             return HttpResponseBadRequest(
                 render_to_string("400.html", {"reason": "nul"}, request=request)
             )
@@ -33,6 +34,68 @@ def _has_nul(querydict) -> bool:
     return any(
         "\x00" in key or any("\x00" in v for v in values) for key, values in querydict.lists()
     )
+
+
+# ---------------------------------------------------------------- browser policies
+
+# Nothing here uses a camera, a microphone, the location or any other device
+# feature, and no other site may embed or read these pages and files. The
+# features are those Chromium knows (it logs an error for any other).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+# Pages of Django's own views that carry a person's account but are not
+# marked never_cache by Django: a shared computer's browser must not keep them.
+NO_STORE_URL_NAMES = frozenset({"password_change", "password_change_done"})
+
+
+class BrowserPolicyMiddleware:
+    """Headers that tell the browser what the site never does.
+
+    ``Permissions-Policy`` turns off every device feature;
+    ``Cross-Origin-Resource-Policy: same-origin`` keeps other sites from
+    loading these pages and files (with the learner's cookies) into theirs.
+    (``Cross-Origin-Opener-Policy: same-origin`` is Django's own, from
+    SecurityMiddleware's SECURE_CROSS_ORIGIN_OPENER_POLICY.) It sits just
+    below SecurityMiddleware, above whitenoise, so static files get the same
+    headers; and it marks Django's password-change pages never to be stored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name in NO_STORE_URL_NAMES:
+            add_never_cache_headers(response)
+        return response
 
 
 IDLE_STAMP = "_idle_refreshed_at"

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy, Cross-Origin-Resource-Policy, and no-store on the
+    # password-change pages; above whitenoise, so static files get them too.
+    "peersupport.middleware.BrowserPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages are compressed here, not by nginx: Django's gzip adds random
     # padding to each response, which defeats BREACH (pages carry CSRF tokens
@@ -273,6 +276,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # what a killed worker leaves behind is found by clean_orphan_files.
 FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / ".incoming")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A file over the limit of the page it is sent to is refused while it
+# arrives, none of it kept (peersupport.uploads.UploadLimitHandler): an
+# essay's attachment 10 MB, any other file (a lesson's) UPLOAD_MAX_BYTES.
+FILE_UPLOAD_HANDLERS = [
+    "peersupport.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+UPLOAD_MAX_BYTES = 25 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

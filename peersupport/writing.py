@@ -1,11 +1,13 @@
 """What the journal and the essay editor share: the autosave protocol, the
-length rule for long text, conflicts between two tabs, and private file
-downloads."""
+length rule for long text, conflicts between two tabs, what counts as blank,
+and private file downloads. (Uploads: peersupport/uploads.py.)"""
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import FileResponse, Http404, JsonResponse
 from django.utils import timezone
 
@@ -125,3 +127,71 @@ def private_file_response(field_file, filename: str, content_type: str) -> FileR
         filename=filename,
         content_type=content_type or "application/octet-stream",
     )
+
+
+# ---------------------------------------------------------------- what counts as text
+
+# Characters that show nothing: an essay made of them (and spaces) is empty,
+# whatever str.strip() says. Format characters (category Cf) cover the
+# zero-width space, joiners, word joiner, byte order mark and the bidi
+# controls; these are the blank-looking letters and symbols on top.
+_BLANK_LOOKING = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` has nothing a reader would see: only white space,
+    control, format (zero-width, bidi) and blank-looking characters."""
+    return all(
+        char.isspace()
+        or char in _BLANK_LOOKING
+        or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+        for char in text
+    )
+
+
+NUL_MESSAGE = (
+    "Null characters are not allowed, and this text has one: an invisible character that "
+    "can come with text copied from some programs. It was not saved yet."
+)
+
+
+def refuse_nul_kindly(field: forms.Field) -> forms.Field:
+    """Django's own check for NUL characters (PostgreSQL cannot store them),
+    with a message that says what happened and that nothing is lost."""
+    field.validators = [
+        validator
+        for validator in field.validators
+        if not isinstance(validator, ProhibitNullCharactersValidator)
+    ] + [ProhibitNullCharactersValidator(message=NUL_MESSAGE)]
+    return field
+
+
+NUL_TAKEN_OUT = "We have taken it out of your text, which is in the box: please save again."
+
+
+def without_nul(text: str) -> str:
+    """The text to put back in the box after a refusal: no person types a
+    NUL, so taking it out loses nothing, and the next save goes through."""
+    return text.replace("\x00", "")
+
+
+def allow_full_length(formfield: forms.Field | None) -> forms.Field | None:
+    """Let the browser take as many characters as the server does.
+
+    ``maxlength`` counts UTF-16 units, so a field of 200 characters stops at
+    100 emoji (or letters of the rarer Chinese characters). The attribute
+    becomes the worst case, two units a character; the server still refuses
+    more than ``max_length`` characters, with a message.
+    """
+    max_length = getattr(formfield, "max_length", None)
+    if max_length and "maxlength" in formfield.widget.attrs:
+        formfield.widget.attrs["maxlength"] = str(2 * max_length)
+    return formfield
+
+
+class FullLengthFieldsMixin:
+    """For a ModelAdmin or an inline: every text box takes its full length
+    in characters (allow_full_length)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return allow_full_length(super().formfield_for_dbfield(db_field, request, **kwargs))

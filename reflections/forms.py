@@ -1,6 +1,6 @@
 from django import forms
 
-from peersupport.writing import VersionField, clean_long_text
+from peersupport.writing import VersionField, clean_long_text, refuse_nul_kindly
 from reflections.models import MAX_REFLECTION_CHARS, Reflection
 
 
@@ -16,6 +16,7 @@ class ReflectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Keep what the learner typed exactly, spaces and all.
         self.fields["text"].strip = False
+        refuse_nul_kindly(self.fields["text"])
 
     def clean_text(self):
         return clean_long_text(self.cleaned_data["text"], MAX_REFLECTION_CHARS, "Your answer")

@@ -9,7 +9,15 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from courses.access import learner_page
-from peersupport.writing import WritingConflict, conflict, is_autosave, refused, saved
+from peersupport.writing import (
+    NUL_TAKEN_OUT,
+    WritingConflict,
+    conflict,
+    is_autosave,
+    refused,
+    saved,
+    without_nul,
+)
 from reflections.export import journal_markdown
 from reflections.forms import ReflectionForm
 from reflections.models import Reflection, ReflectionPrompt
@@ -40,10 +48,19 @@ def answer(request, prompt_id):
     if not form.is_valid():
         if is_autosave(request):
             return refused([e for errs in form.errors.values() for e in errs])
+        # Without JavaScript: the same message on a page with the text in a
+        # box, to save again (a NUL, which nobody types, taken out of it).
+        sent = request.POST.get("text", "")
         return render(
             request,
             "reflections/answer_error.html",
-            {"form": form, "prompt": prompt, "back": prompt.page_url},
+            {
+                "form": form,
+                "prompt": prompt,
+                "back": prompt.page_url,
+                "text": without_nul(sent),
+                "nul_taken_out": NUL_TAKEN_OUT if "\x00" in sent else "",
+            },
             status=400,
         )
     data = form.cleaned_data

@@ -1,18 +1,20 @@
 from django.contrib import admin
 
 from peersupport.admin import ContentAdmin, rendered_preview
+from peersupport.uploads import refused_upload
+from peersupport.writing import FullLengthFieldsMixin
 from reflections.models import ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session
 
 
-class LessonInline(admin.TabularInline):
+class LessonInline(FullLengthFieldsMixin, admin.TabularInline):
     model = Lesson
     fields = ["order", "title", "slug"]
     show_change_link = True
     extra = 0
 
 
-class SessionPromptInline(admin.StackedInline):
+class SessionPromptInline(FullLengthFieldsMixin, admin.StackedInline):
     """Prompts at the end of the session itself (a lesson's are on the lesson)."""
 
     model = ReflectionPrompt
@@ -49,14 +51,36 @@ class SessionAdmin(ContentAdmin):
         return bool(obj.content_note)
 
 
-class ExerciseFileInline(admin.TabularInline):
+class ExerciseFileInline(FullLengthFieldsMixin, admin.TabularInline):
     model = ExerciseFile
     fields = ["order", "title", "file", "size", "content_type"]
     readonly_fields = ["size", "content_type"]
     extra = 0
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
 
-class LessonPromptInline(admin.StackedInline):
+        class Form(formset.form):
+            def clean(self):
+                # A file refused while it arrived, for its size
+                # (peersupport.uploads.UploadLimitHandler): none of it was
+                # kept, so say why rather than "this field is required".
+                refused = refused_upload(request, self.add_prefix("file"))
+                if refused is not None:
+                    self.errors.pop("file", None)
+                    self.add_error(
+                        "file",
+                        f"“{refused.name}” is larger than {refused.limit // (1024 * 1024)} MB, "
+                        "the most a lesson's file can be, so it was not uploaded. Please make "
+                        "it smaller (a PDF, or smaller pictures) and choose it again.",
+                    )
+                return super().clean()
+
+        formset.form = Form
+        return formset
+
+
+class LessonPromptInline(FullLengthFieldsMixin, admin.StackedInline):
     model = ReflectionPrompt
     fk_name = "lesson"
     fields = ["order", "text"]

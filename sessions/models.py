@@ -1,4 +1,6 @@
+import codecs
 import mimetypes
+import re
 import uuid
 from pathlib import PurePath
 
@@ -11,6 +13,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from peersupport.models import CourseContent
+from peersupport.uploads import UnsafeArchive, peek_into_zip, shorten_file_name
 
 COURSE_SESSION_COUNT = 11
 
@@ -102,11 +105,133 @@ EXERCISE_FILE_EXTENSIONS = [
 EXERCISE_FILE_MAX_BYTES = 25 * 1024 * 1024
 
 
+# The name a download is saved as fits its column; the stored name also fits
+# a disk's 255 bytes with the temporary prefix storage adds while writing.
+EXERCISE_FILE_NAME_CHARS = 200
+EXERCISE_FILE_STORED_NAME_BYTES = 200
+
+
 def exercise_file_path(instance, filename):
     # Stored under MEDIA_ROOT, which is never served directly: downloads go
     # through a view that needs a login. A random folder keeps names unique
     # (learners download it under ``filename``, whatever it is stored as).
-    return f"exercise-files/{uuid.uuid4().hex[:12]}/{PurePath(filename).name}"
+    name = shorten_file_name(
+        PurePath(filename).name, EXERCISE_FILE_NAME_CHARS, EXERCISE_FILE_STORED_NAME_BYTES
+    )
+    return f"exercise-files/{uuid.uuid4().hex[:12]}/{name}"
+
+
+# ---------------------------------------------------------------- what a file really is
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word, Excel, PowerPoint before 2007
+OPEN_DOCUMENT = {
+    "odt": b"application/vnd.oasis.opendocument.text",
+    "odp": b"application/vnd.oasis.opendocument.presentation",
+    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
+}
+OFFICE_OPEN_XML = {
+    "docx": "word/document.xml",
+    "pptx": "ppt/presentation.xml",
+    "xlsx": "xl/workbook.xml",
+}
+KIND_NAMES = {
+    "pdf": "a PDF", "doc": "a Word document", "docx": "a Word document",
+    "odt": "an OpenDocument text", "rtf": "an RTF document", "txt": "plain text",
+    "md": "plain text", "ppt": "a PowerPoint presentation", "pptx": "a PowerPoint presentation",
+    "odp": "an OpenDocument presentation", "xls": "an Excel spreadsheet",
+    "xlsx": "an Excel spreadsheet", "ods": "an OpenDocument spreadsheet",
+    "png": "a PNG picture", "jpg": "a JPEG picture", "jpeg": "a JPEG picture",
+    "mp3": "an MP3 recording", "m4a": "an M4A recording", "mp4": "an MP4 video",
+}  # fmt: skip
+
+
+def exercise_file_problem(upload, extension: str) -> str | None:
+    """Why ``upload`` is not the kind of file its ``extension`` says, or None.
+
+    The first bytes say what most files are; Word, PowerPoint, Excel and
+    OpenDocument files are ZIP archives, looked into without unpacking them
+    (peersupport.uploads.peek_into_zip), and text must read as text.
+    """
+    extension = extension.lower()
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    try:
+        matches = _looks_like(upload, extension, head)
+    except UnsafeArchive as problem:
+        if problem.reason != "damaged":
+            return (
+                "This file can’t be used: it looks damaged, or it would be far too large once "
+                "unpacked. Please save it again (as a PDF, if you can) and upload that."
+            )
+        matches = False
+    finally:
+        upload.seek(0)
+    if matches:
+        return None
+    return (
+        f"This file’s name ends in .{extension}, but it is not {KIND_NAMES[extension]}. "
+        "Please check you chose the right file, or save it again in that format."
+    )
+
+
+def _looks_like(upload, extension: str, head: bytes) -> bool:
+    if extension == "pdf":
+        return head.startswith(b"%PDF-")
+    if extension in ("doc", "ppt", "xls"):
+        return head.startswith(OLE2)
+    if extension == "rtf":
+        return head.startswith(b"{\\rtf")
+    if extension == "png":
+        return head.startswith(b"\x89PNG\r\n\x1a\n")
+    if extension in ("jpg", "jpeg"):
+        return head.startswith(b"\xff\xd8\xff")
+    if extension == "mp3":
+        # An ID3 tag, or straight into an MPEG audio frame (11 sync bits).
+        return head.startswith(b"ID3") or (
+            len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
+        )
+    if extension in ("mp4", "m4a"):
+        return head[4:8] == b"ftyp"
+    if extension in ("txt", "md"):
+        return _is_text(upload)
+    if not head.startswith(b"PK\x03\x04"):
+        return False
+    file = upload.file if hasattr(upload, "file") else upload
+    if extension in OFFICE_OPEN_XML:
+        names = peek_into_zip(file).names
+        return "[Content_Types].xml" in names and OFFICE_OPEN_XML[extension] in names
+    if extension in OPEN_DOCUMENT:
+        wanted = OPEN_DOCUMENT[extension]
+        start = peek_into_zip(file, read={"mimetype": len(wanted) + 8}).starts.get("mimetype")
+        return (start or b"").strip() == wanted
+    return False
+
+
+# Control characters text never has (tab, line ends, form feed and DOS's
+# end-of-file mark are fine).
+_BINARY_CONTROLS = re.compile("[\x00-\x08\x0e-\x19\x1b-\x1f]")
+
+
+def _is_text(upload) -> bool:
+    """Readable as UTF-8 (or UTF-16 with its mark); failing that, as Windows
+    text with none of the control bytes only binary files have."""
+    head = upload.read(4)
+    upload.seek(0)
+    encodings = ["utf-16"] if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else []
+    encodings += ["utf-8", "cp1252"]
+    for encoding in encodings:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        upload.seek(0)
+        try:
+            for chunk in iter(lambda: upload.read(64 * 1024), b""):
+                if _BINARY_CONTROLS.search(decoder.decode(chunk)):
+                    return False
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
 
 
 class ExerciseFile(models.Model):
@@ -154,6 +279,12 @@ class ExerciseFile(models.Model):
             raise ValidationError(
                 {"file": f"This file is larger than {EXERCISE_FILE_MAX_BYTES // (1024 * 1024)} MB."}
             )
+        # A new upload: check that it is what its name says.
+        extension = PurePath(self.file.name).suffix.lstrip(".").lower() if self.file else ""
+        if self.file and not self.file._committed and extension in KIND_NAMES:
+            problem = exercise_file_problem(self.file.file, extension)
+            if problem:
+                raise ValidationError({"file": problem})
 
     def attach(self, name: str, data: bytes) -> None:
         """Store ``data`` as this row's file, downloaded as ``name`` (load_course)."""
@@ -162,8 +293,9 @@ class ExerciseFile(models.Model):
 
     def _describe(self, name: str) -> None:
         # Remember the name the file came with (storage may add a suffix to
-        # keep names unique) and what kind of file it is.
-        self.filename = name
+        # keep names unique) and what kind of file it is. Browsers send names
+        # of up to 255 characters; the column holds 200.
+        self.filename = shorten_file_name(name, EXERCISE_FILE_NAME_CHARS)
         self.size = self.file.size
         self.content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
 

@@ -1,6 +1,7 @@
 """Running the task queue inside a test, as `manage.py worker` would."""
 
 from contextlib import contextmanager
+from unittest import mock
 
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -12,6 +13,14 @@ def run_tasks() -> None:
     command installs: it reads the queue through the test's own database
     connection, so it sees what the test's requests queued.
     """
+    # The worker closes "old" connections between tasks; inside a test's
+    # transaction Django finds the connection's autocommit changed and
+    # closes it, which on PostgreSQL ends the test's transaction.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        _run()
+
+
+def _run() -> None:
     Worker(
         queue_names=["default"],
         interval=0,

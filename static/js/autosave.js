@@ -108,9 +108,14 @@
     var sent = this.snapshot();
     this.saving = true;
     this.say("Saving…", "body-secondary");
+    var body = new FormData(this.form);
+    // A NUL character (it can come with text pasted from some programs) is
+    // invisible and can't be stored: it is left out, rather than every save
+    // being refused for a character the learner cannot see.
+    if (sent.text.indexOf("\u0000") !== -1) { body.set("text", sent.text.replace(/\u0000/g, "")); }
     fetch(this.form.action, {
       method: "POST",
-      body: new FormData(this.form),
+      body: body,
       credentials: "same-origin",
       redirect: "manual",
       keepalive: Boolean(options && options.leaving),
