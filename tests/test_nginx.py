@@ -26,17 +26,18 @@ import uuid
 
 import pytest
 
-from tests.test_multiprocess import (
+from tests.processes import (
     LESSON,
     PG,
     ROOT,
     Browser,
-    _env,
-    _free_port,
-    _manage,
-    _postgres,
-    _sql,
-    _wait_until_up,
+    environment,
+    free_port,
+    gunicorn,
+    manage,
+    postgres,
+    sql,
+    wait_until_up,
 )
 
 pytestmark = pytest.mark.slow
@@ -58,47 +59,24 @@ def stack(tmp_path_factory):
     """PostgreSQL database → two gunicorn processes (two sync workers each) →
     one nginx. Yields the ports and the folder with the processes' logs."""
     nginx = _nginx_binary()
-    admin = _postgres()
+    admin = postgres()
     name = f"peersupport_nginx_{uuid.uuid4().hex[:8]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     url = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
     folder = tmp_path_factory.mktemp("nginx-stack")
-    env = _env(url)
+    env = environment(url)
     env.update(DJANGO_PROXY_COUNT="1", DJANGO_SECURE_PROXY_SSL_HEADER="1")
     processes = []
     try:
-        _manage(env, "migrate", "--noinput", "-v0")
-        _manage(env, "collectstatic", "--noinput", "-v0")
-        _manage(env, "load_course")
-        _manage(env, "seed_demo", "--force")
-        app_ports = [_free_port(), _free_port()]
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        manage(env, "load_course")
+        manage(env, "seed_demo", "--force")
+        app_ports = [free_port(), free_port()]
         for index, port in enumerate(app_ports):
             log = folder / f"gunicorn-{index}.log"
-            processes.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "gunicorn",
-                        "--config",
-                        "gunicorn.conf.py",
-                        "--bind",
-                        f"127.0.0.1:{port}",
-                        "--workers",
-                        "2",
-                        "--access-logfile",
-                        str(log),
-                        "--error-logfile",
-                        str(log),
-                        "peersupport.wsgi",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )  # fmt: skip
-            )
-        port = _free_port()
+            processes.append(gunicorn(port, env, log=log))
+        port = free_port()
         prefix = folder / "nginx"
         render = [sys.executable, "deploy/render_nginx.py", "--prefix", str(prefix)]
         render += ["--listen", f"127.0.0.1:{port}"]
@@ -121,8 +99,8 @@ def stack(tmp_path_factory):
             )  # fmt: skip
         )
         for app_port in app_ports:
-            _wait_until_up(app_port)
-        _wait_until_up(port)
+            wait_until_up(app_port)
+        wait_until_up(port)
         yield {"port": port, "app_ports": app_ports, "folder": folder, "database_url": url}
     finally:
         for process in reversed(processes):
@@ -358,7 +336,7 @@ def test_a_body_over_the_limit_gets_the_friendly_413_page(stack, learner):
 
 
 def test_uploads_are_never_served(stack, learner):
-    media = ROOT / "test-artifacts" / "multi-media"  # the MEDIA_ROOT of _env
+    media = ROOT / "test-artifacts" / "multi-media"  # the MEDIA_ROOT of environment
     secret = media / "essays" / "private.txt"
     secret.parent.mkdir(parents=True, exist_ok=True)
     secret.write_text("a learner's private essay")
@@ -402,7 +380,7 @@ def test_the_app_sees_the_clients_address_not_nginxs(stack):
     )
     assert connection.getresponse().status == 200  # the form again, with an error
     connection.close()
-    addresses = _sql(stack["database_url"], "SELECT ip_address FROM axes_accessattempt")
+    addresses = sql(stack["database_url"], "SELECT ip_address FROM axes_accessattempt")
     assert [str(address) for (address,) in addresses] == ["127.0.0.2"]
 
 

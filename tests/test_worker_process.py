@@ -10,13 +10,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
+from tests.processes import ROOT, manage
 from tests.smtp import SmtpServer
-
-ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = pytest.mark.slow
 
@@ -37,14 +35,6 @@ def _env(tmp_path, smtp_port):
     )
     env.pop("REDIS_URL", None)
     return env
-
-
-def _manage(env, *args):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
 
 
 def _worker(env):
@@ -72,10 +62,10 @@ def _email_statuses(tmp_path):
 def test_a_worker_killed_while_sending_loses_no_email(tmp_path):
     with SmtpServer(mode="hang") as smtp:
         env = _env(tmp_path, smtp.port)
-        _manage(env, "migrate", "--noinput", "-v0")
-        _manage(env, "load_course", "-v0")
-        _manage(env, "seed_demo", "--force")
-        _manage(
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "load_course", "-v0")
+        manage(env, "seed_demo", "--force")
+        manage(
             env, "shell", "-c",
             "from django.contrib.auth.models import User; from tests.essays import "
             "submitted_essay; submitted_essay(User.objects.get(username='learner'))",
