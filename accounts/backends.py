@@ -49,8 +49,8 @@ class EmailOrUsernameBackend(ModelBackend):
     def get_user(self, user_id):
         """The signed-in user, as ModelBackend gives it, with their active
         enrolment (or None) as ``user.active_enrolment``: every learner page
-        needs it, and one query reads both (courses/access.py)."""
-        from courses.access import user_with_active_enrolment
+        needs it, and one query reads both (courses/learner/access.py)."""
+        from courses.learner.access import user_with_active_enrolment
 
         user = user_with_active_enrolment(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

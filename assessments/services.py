@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from assessments import emails
 from assessments.models import Assignment, Moderation, Review, StatusChange, Submission
-from courses.access import course_access_for
+from courses.learner.access import course_access_for
 from courses.models import Cohort
 from outbox.services import queue_email
 from peersupport.writing import SavedVersion, WritingConflict, is_blank, is_stale

@@ -17,7 +17,7 @@ from assessments.attachments import (
 from assessments.forms import AttachmentForm, DraftForm, SubmitForm
 from assessments.models import ATTACHMENT_MAX_BYTES, Assignment, Submission, count_words
 from assessments.status import state_of
-from courses.access import learner_page
+from courses.learner.access import learner_page
 from peersupport.rendering import render_learner_markdown
 from peersupport.storage import UploadStorageError
 from peersupport.uploads import refused_upload, upload_limit

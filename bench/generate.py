@@ -32,7 +32,7 @@ from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from assessments.models import Assignment, Review, StatusChange, Submission  # noqa: E402
-from courses import timetable  # noqa: E402
+from courses.cohorts import timetable  # noqa: E402
 from courses.models import Cohort, Course, Enrolment  # noqa: E402
 from peersupport.middleware import IDLE_STAMP  # noqa: E402
 from peersupport.rendering import render_learner_markdown  # noqa: E402

@@ -16,7 +16,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from courses import structure  # noqa: E402
+from courses.learner import copies  # noqa: E402
 
 sessions = json.loads(Path(sys.argv[1]).read_text())
 pages = json.loads(sys.argv[2])
@@ -26,8 +26,8 @@ for name, (who, path) in pages.items():
     person = sessions["tutor"] if who == "tutor" else sessions["learners"][0]
     client.cookies["sessionid"] = person["session"]
     # The first view reads this process's copy of the course and timetable
-    # (courses/structure.py), as in a new process; the second is every view after it.
-    structure.forget_copies()
+    # (courses/learner/copies.py), as in a new process; the second is every view after it.
+    copies.forget_copies()
     with CaptureQueriesContext(connection) as first:
         client.get(path)
     with CaptureQueriesContext(connection) as queries:

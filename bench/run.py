@@ -331,7 +331,7 @@ def write_results(counts, large, results, autosave):
         "",
         "Each page as it is viewed again and again; in brackets, its first view in a "
         "process, or after a coordinator changes the course or the cohort, which also "
-        "reads the process's copy of them (courses/structure.py).",
+        "reads the process's copy of them (courses/learner/copies.py).",
         "",
         "| page | small | large | equal |",
         "| --- | ---: | ---: | --- |",

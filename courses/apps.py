@@ -6,6 +6,6 @@ class CoursesConfig(AppConfig):
     verbose_name = "Course"
 
     def ready(self):
-        from courses import structure
+        from courses.learner import copies
 
-        structure.connect_signals()
+        copies.connect_signals()

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from courses.enrolment import EnrolmentError, decode_csv, parse_learner_csv
+from courses.cohorts.enrolment import EnrolmentError, decode_csv, parse_learner_csv
 from courses.models import Cohort
 from peersupport.writing import allow_full_length
 

@@ -35,7 +35,7 @@ class Course(CourseContent):
     resources_html = models.TextField(blank=True, editable=False)
     # New whenever a session, lesson, prompt, exercise file or assignment of
     # the course changes: each process's copy of them is current while this
-    # matches (courses/structure.py).
+    # matches (courses/learner/copies.py).
     structure_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     markdown_fields = {"overview": "overview_html", "resources": "resources_html"}
@@ -97,7 +97,7 @@ class Cohort(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # New whenever the cohort, its opening dates, deadlines, extensions or
-    # tutors change (courses/structure.py).
+    # tutors change (courses/learner/copies.py).
     timetable_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = CohortQuerySet.as_manager()

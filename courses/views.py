@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
-from courses.access import learner_page
+from courses.dashboard import assignments_due, course_progress
+from courses.learner.access import learner_page
 from courses.models import Course
-from courses.progress import assignments_due, course_progress
 
 
 @learner_page

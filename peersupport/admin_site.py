@@ -34,7 +34,7 @@ class PeerSupportAdminSite(admin.AdminSite):
         ]
 
     def index(self, request, extra_context=None):
-        from courses.todo import todo_for
+        from courses.admin.todo import todo_for
 
         extra_context = {**(extra_context or {}), "todo_items": todo_for(request.user)}
         return super().index(request, extra_context)

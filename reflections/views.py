@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from courses.access import learner_page
+from courses.learner.access import learner_page
 from peersupport.writing import (
     NUL_TAKEN_OUT,
     WritingConflict,

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from courses.access import learner_page
+from courses.learner.access import learner_page
 from peersupport.writing import private_file_response
 from reflections.services import PromptAnswer, prompt_answers
 from sessions.models import ExerciseFile, Session, SessionCompletion

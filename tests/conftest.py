@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from courses import timetable
-from courses.content_files import DEFAULT_CONTENT_DIR, load_course
+from courses.cohorts import timetable
+from courses.content import DEFAULT_CONTENT_DIR, load_course
 from courses.models import Cohort, Course, Enrolment
 from peersupport.roles import COORDINATORS, TUTORS
 
@@ -16,12 +16,12 @@ PASSWORD = "a-long-test-password"
 # (IdleTimeoutMiddleware); a test's requests come within a minute of its login.
 SESSION_REFRESH_QUERIES = 0
 # Every request reads the login: the session, then the user with their active
-# enrolment and the versions of its cohort and course (courses/access.py).
+# enrolment and the versions of its cohort and course (courses/learner/access.py).
 ACCESS_QUERIES = 2
 # What a process reads when its copy of the course (the course, sessions,
 # lessons, prompts, exercise files, assignments) or of a cohort's timetable
 # (the cohort, opening dates, deadlines, extensions, tutors) is out of date
-# (courses/structure.py).
+# (courses/learner/copies.py).
 STRUCTURE_QUERIES = 6
 TIMETABLE_QUERIES = 5
 
@@ -230,7 +230,7 @@ def log_in(client, username, password=PASSWORD) -> bool:
 
 def edit(instance, **changes):
     """Change a row as the admin does, through save(): the signals that tell
-    every process its copy of the course is out of date (courses/structure.py)
+    every process its copy of the course is out of date (courses/learner/copies.py)
     fire, which a queryset update() would skip."""
     for name, value in changes.items():
         setattr(instance, name, value)

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Assignment
+from courses.cohorts.timetable import create_timetable, open_all_sessions
 from courses.models import DeadlineExtension, Enrolment, SessionRelease
-from courses.timetable import create_timetable, open_all_sessions
 from sessions.models import Session
 from tests.conftest import edit, make_cohort
 

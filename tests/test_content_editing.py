@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from courses.content_files import DEFAULT_CONTENT_DIR, load_course, write_course
+from courses.content import DEFAULT_CONTENT_DIR, load_course, write_course
 from reflections.models import ReflectionPrompt
 from sessions.models import Session
 from tests.conftest import inline_management

@@ -1,5 +1,5 @@
 """Each process keeps a copy of the course and of each cohort's timetable
-(courses/structure.py). A learner's next page shows every kind of change a
+(courses/learner/copies.py). A learner's next page shows every kind of change a
 coordinator makes, however it is made; test_multiprocess.py shows the same
 across app servers."""
 
@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from assessments.models import Assignment
+from courses.learner.copies import bump_structure
 from courses.models import AssignmentDeadline, DeadlineExtension, Enrolment
-from courses.structure import bump_structure
 from reflections.models import ReflectionPrompt
 from sessions.models import Lesson, Session
 from tests.conftest import edit

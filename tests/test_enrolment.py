@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from courses.enrolment import EnrolmentError, parse_learner_csv
+from courses.cohorts.enrolment import EnrolmentError, parse_learner_csv
 from courses.models import Enrolment
 from tests.conftest import log_in, make_cohort
 from tests.tasks import worker_runs_after

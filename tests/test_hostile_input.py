@@ -204,7 +204,7 @@ def test_the_renderer_never_raises_and_never_emits_script(text):
 @settings(max_examples=100, deadline=None)
 @given(text=st.text(max_size=2000))
 def test_the_csv_reader_refuses_or_reads_any_text(text):
-    from courses.enrolment import EnrolmentError, parse_learner_csv
+    from courses.cohorts.enrolment import EnrolmentError, parse_learner_csv
 
     try:
         rows = parse_learner_csv(text)

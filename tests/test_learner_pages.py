@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from courses.structure import bump_structure, bump_timetable
+from courses.learner.copies import bump_structure, bump_timetable
 from reflections.models import Reflection, ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session, SessionCompletion
 from tests.conftest import (

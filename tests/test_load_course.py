@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from courses.content_files import DEFAULT_CONTENT_DIR, load_course
+from courses.content import DEFAULT_CONTENT_DIR, load_course
 from courses.models import Course
 from reflections.models import ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session

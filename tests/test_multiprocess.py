@@ -161,7 +161,7 @@ def test_two_tutors_on_different_servers_race_to_claim_one_essay(servers, databa
 
 
 def test_a_content_edit_shows_on_every_server_at_once(servers, database_url, session_store):
-    """Each worker keeps a copy of the course in memory (courses/structure.py);
+    """Each worker keeps a copy of the course in memory (courses/learner/copies.py);
     an edit made anywhere else must reach all of them on their next page."""
     learner = Browser(servers[0])
     learner.log_in("learner")

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.content_files import write_course
+from courses.content import write_course
 from courses.models import Course
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.content_files import DEFAULT_CONTENT_DIR, ContentError, load_course
+from courses.content import DEFAULT_CONTENT_DIR, ContentError, load_course
 
 
 class Command(BaseCommand):

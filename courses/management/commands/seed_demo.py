@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from courses import timetable
+from courses.cohorts import timetable
 from courses.models import Cohort, Course, Enrolment
 from peersupport.roles import COORDINATORS, TUTORS
 

@@ -2,7 +2,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from courses.structure import bump_structure
+from courses.learner.copies import bump_structure
 from peersupport.models import MarkdownRendered
 
 

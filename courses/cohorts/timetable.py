@@ -5,8 +5,8 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from assessments.models import Assignment
+from courses.learner.copies import bump_timetable
 from courses.models import AssignmentDeadline, Cohort, SessionRelease
-from courses.structure import bump_timetable
 from sessions.models import Session
 
 # Session N opens N - 1 weeks after the cohort starts.

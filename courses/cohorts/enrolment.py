@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from courses import emails
+from courses.cohorts import emails
 from courses.models import Cohort, Enrolment
 from outbox.services import queue_email
 

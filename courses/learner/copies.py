@@ -13,7 +13,7 @@ value whenever anything they cover changes (the signals at the end of this
 module, and ``bump_*`` for the few bulk writes that send no signals). The write
 and the new value commit together. The one small query with which every
 learner page finds the learner's enrolment reads both values
-(courses/access.py), so a copy is used only while its version is the one in
+(courses/learner/access.py), so a copy is used only while its version is the one in
 the database, on every process and every host.
 
 The values are random rather than counters so that a change rolled back can

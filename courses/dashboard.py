@@ -5,7 +5,7 @@ from datetime import date
 
 from assessments.models import Assignment
 from assessments.status import AssignmentState, states_for
-from courses.access import CourseAccess
+from courses.learner.access import CourseAccess
 from sessions.models import Session, SessionCompletion
 
 
