@@ -16,8 +16,7 @@ from courses.admin.scoping import CohortScopedAdmin
 from courses.models import Cohort, Enrolment
 from peersupport.admin import ContentAdmin, object_id_or_404, rendered_preview
 from peersupport.roles import is_tutor
-from privacy.models import AccessRecord
-from privacy.services import record_access
+from peersupport.signals import announce_work_read
 
 
 @admin.register(Assignment)
@@ -192,7 +191,7 @@ class SubmissionAdmin(CohortScopedAdmin):
     def attachment_view(self, request, object_id):
         submission = self._submission(request, object_id)
         response = attachment_response(submission)
-        record_access(request.user, submission.learner, AccessRecord.Kind.ESSAY_FILE, submission.pk)
+        announce_work_read(request.user, submission.learner, "essay_file", submission.pk)
         return response
 
     @method_decorator(sensitive_post_parameters("feedback", "comment"))
@@ -208,7 +207,7 @@ class SubmissionAdmin(CohortScopedAdmin):
         if can_review and request.method == "GET":
             services.claim(submission, request.user)
         if request.method == "GET":
-            record_access(request.user, submission.learner, AccessRecord.Kind.ESSAY, submission.pk)
+            announce_work_read(request.user, submission.learner, "essay", submission.pk)
         review = getattr(submission, "review", None)
         moderation = Moderation.objects.filter(review=review).first() if review else None
         can_moderate = bool(

@@ -8,13 +8,14 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from courses.models import PartOfTheCourse
 from peersupport.models import CourseContent, MarkdownRendered
 from peersupport.rendering import LEARNER
 
 ASSIGNMENT_COUNT = 2
 
 
-class Assignment(CourseContent):
+class Assignment(PartOfTheCourse, CourseContent):
     course = models.ForeignKey(
         "courses.Course", on_delete=models.PROTECT, related_name="assignments"
     )

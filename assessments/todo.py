@@ -5,9 +5,10 @@ from django.urls import reverse
 from assessments.models import Moderation, Submission
 from courses.models import Enrolment
 from peersupport.roles import is_coordinator, is_tutor
+from peersupport.signals import TodoItem
 
 
-def todo_items(user) -> list[tuple[str, str]]:
+def todo_items(sender, user, **kwargs) -> list[TodoItem]:
     """What the assessment side asks of ``user`` (for the admin's front page)."""
     items = []
     if not (is_tutor(user) or is_coordinator(user)):
@@ -19,9 +20,10 @@ def todo_items(user) -> list[tuple[str, str]]:
     waiting = queue.count()
     if waiting:
         items.append(
-            (
+            TodoItem(
                 f"{waiting} essay{'s' if waiting != 1 else ''} waiting for review.",
                 reverse("admin:assessments_submission_changelist") + "?status__exact=submitted",
+                urgent=True,
             )
         )
     moderations = Moderation.objects.filter(agrees__isnull=True)
@@ -32,9 +34,10 @@ def todo_items(user) -> list[tuple[str, str]]:
     pending = moderations.count()
     if pending:
         items.append(
-            (
+            TodoItem(
                 f"{pending} review{'s' if pending != 1 else ''} waiting for moderation.",
                 reverse("admin:assessments_moderation_changelist"),
+                urgent=True,
             )
         )
     return items

@@ -5,10 +5,17 @@ from django.contrib.auth.models import User, UserManager
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from peersupport.copies import (
+    Copied,
+    CopiedQuerySet,
+    VersionHolder,
+    VersionHolderQuerySet,
+    values_of,
+)
 from peersupport.models import CourseContent
 
 
-class CourseQuerySet(models.QuerySet):
+class CourseQuerySet(VersionHolderQuerySet):
     def current(self):
         """The course learners are taking.
 
@@ -18,7 +25,7 @@ class CourseQuerySet(models.QuerySet):
         return self.order_by("pk").first()
 
 
-class Course(CourseContent):
+class Course(VersionHolder, CourseContent):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     overview = models.TextField(
@@ -33,10 +40,12 @@ class Course(CourseContent):
         ),
     )
     resources_html = models.TextField(blank=True, editable=False)
-    # New whenever a session, lesson, prompt, exercise file or assignment of
-    # the course changes: each process's copy of them is current while this
-    # matches (courses/learner/copies.py).
+    # New with every write to the course or to a session, lesson, prompt,
+    # exercise file or assignment of it (peersupport/copies.py): each
+    # process's copy of them is current while this matches
+    # (courses/learner/copies.py).
     structure_version = models.UUIDField(default=uuid.uuid4, editable=False)
+    version_field = "structure_version"
 
     markdown_fields = {"overview": "overview_html", "resources": "resources_html"}
     content_fields = ("title", "overview", "resources")
@@ -50,7 +59,7 @@ class Course(CourseContent):
         return self.title
 
 
-class CohortQuerySet(models.QuerySet):
+class CohortQuerySet(VersionHolderQuerySet):
     def visible_to(self, user):
         """The cohorts a staff member works with: all for coordinators, their own for tutors."""
         from peersupport.roles import is_coordinator, is_tutor
@@ -66,7 +75,7 @@ class CohortQuerySet(models.QuerySet):
         return self.filter(enrolments__in=Enrolment.objects.current().filter(learner=learner))
 
 
-class Cohort(models.Model):
+class Cohort(VersionHolder, models.Model):
     """A group of learners taking the course together, with tutors and a timetable."""
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="cohorts")
@@ -96,9 +105,10 @@ class Cohort(models.Model):
         help_text="Shown to learners as who to contact about the course.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # New whenever the cohort, its opening dates, deadlines, extensions or
-    # tutors change (courses/learner/copies.py).
+    # New with every write to the cohort, its opening dates, deadlines,
+    # extensions or tutors (peersupport/copies.py; courses/learner/copies.py).
     timetable_version = models.UUIDField(default=uuid.uuid4, editable=False)
+    version_field = "timetable_version"
 
     objects = CohortQuerySet.as_manager()
 
@@ -172,7 +182,36 @@ class Enrolment(models.Model):
         return self.withdrawn_at is None
 
 
-class SessionRelease(models.Model):
+class PartOfTheCourse(Copied):
+    """Content a learner page reads from the course's copy (sessions,
+    lessons, prompts, exercise files, assignments): any write to it gives the
+    course a new version. Every course, in fact: one runs at a time, and
+    content changes too rarely for finding which to be worth a query."""
+
+    objects = CopiedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def copies_changed(cls, rows) -> None:
+        Course.objects.all().new_version()
+
+
+class PartOfATimetable(Copied):
+    """A cohort's opening date or deadline: a write gives its cohort a new version."""
+
+    objects = CopiedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def copies_changed(cls, rows) -> None:
+        Cohort.objects.filter(pk__in=values_of(rows, "cohort_id")).new_version()
+
+
+class SessionRelease(PartOfATimetable):
     """The date a session opens for one cohort."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="releases")
@@ -193,7 +232,7 @@ class SessionRelease(models.Model):
         return f"Opens on {self.opens_on:%d %b %Y}"
 
 
-class AssignmentDeadline(models.Model):
+class AssignmentDeadline(PartOfATimetable):
     """When an assignment is due for a cohort (end of that day)."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="deadlines")
@@ -214,7 +253,7 @@ class AssignmentDeadline(models.Model):
         return f"Due on {self.due_on:%d %b %Y}"
 
 
-class DeadlineExtension(models.Model):
+class DeadlineExtension(Copied):
     """A later deadline for one learner on one assignment."""
 
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="extensions")
@@ -237,7 +276,14 @@ class DeadlineExtension(models.Model):
     )
     granted_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CopiedQuerySet.as_manager()
     history = HistoricalRecords()
+
+    @classmethod
+    def copies_changed(cls, rows) -> None:
+        # Extensions are in their cohort's copy.
+        enrolments = values_of(rows, "enrolment_id")
+        Cohort.objects.filter(enrolments__in=enrolments).new_version()
 
     class Meta:
         ordering = ["enrolment", "assignment__number"]

@@ -25,7 +25,6 @@ logger = logging.getLogger(__name__)
 Status = Email.Status
 
 
-
 def queue_email(builder, recipient, description: str, **params) -> Email:
     """Queue an email to ``recipient`` (a user, or a user's id), written by
     ``builder(**params)`` when it is sent. Call it inside the transaction of

@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from peersupport.rendering import CONTENT, LEARNER, render_markdown
+from peersupport.signals import todo_for
 
 PREVIEW_PROFILES = {profile.name: profile for profile in (CONTENT, LEARNER)}
 
@@ -34,8 +35,6 @@ class PeerSupportAdminSite(admin.AdminSite):
         ]
 
     def index(self, request, extra_context=None):
-        from courses.admin.todo import todo_for
-
         extra_context = {**(extra_context or {}), "todo_items": todo_for(request.user)}
         return super().index(request, extra_context)
 

@@ -21,6 +21,10 @@ class PeerSupportConfig(AppConfig):
             os.makedirs(settings.FILE_UPLOAD_TEMP_DIR, exist_ok=True)
 
         from peersupport.middleware import stamp_new_login
+        from peersupport.orphans import storage_todo
+        from peersupport.signals import todo_requested
+
+        todo_requested.connect(storage_todo, dispatch_uid="peersupport-storage-todo")
 
         user_logged_in.connect(stamp_new_login, dispatch_uid="peersupport-stamp-new-login")
 

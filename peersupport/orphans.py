@@ -95,3 +95,32 @@ def audit_counts() -> tuple[int, int]:
         return len(audit.removable), len(audit.missing)
 
     return tuple(cache.get_or_set("peersupport:file-audit", count, timeout=15 * 60))
+
+
+def storage_todo(sender, user, **kwargs) -> list:
+    """Missing or unreferenced files, for coordinators (connected to
+    peersupport.signals.todo_requested)."""
+    from peersupport.roles import is_coordinator
+    from peersupport.signals import TodoItem
+
+    if not is_coordinator(user):
+        return []
+    unreferenced, missing = audit_counts()
+    items = []
+    if missing:
+        items.append(
+            TodoItem(
+                f"{missing} uploaded file(s) are missing from storage: please ask whoever runs "
+                "the site to restore them from a backup (manage.py clean_orphan_files lists them).",
+                urgent=True,
+            )
+        )
+    if unreferenced:
+        items.append(
+            TodoItem(
+                f"{unreferenced} file(s) in storage belong to nothing (interrupted uploads): "
+                "whoever runs the site can remove them with manage.py clean_orphan_files --delete.",
+                urgent=True,
+            )
+        )
+    return items

@@ -353,5 +353,12 @@ if ASSESSMENT_RETENTION not in ("outcomes", "full"):
         f"DJANGO_ASSESSMENT_RETENTION must be 'outcomes' or 'full', not {ASSESSMENT_RETENTION!r}."
     )
 
+# Each process's copy of the course and of each cohort's timetable is read
+# again after this many seconds even if nothing said it changed
+# (courses/learner/copies.py); COPIES_CHECK, on in the tests, compares every
+# copy with the database as it is read.
+COPIES_MAX_AGE = 60
+COPIES_CHECK = False
+
 # bench/run.py measures pages against a bare Django view, routed only then.
 BENCHMARK_FLOOR = env_bool("DJANGO_BENCHMARK_FLOOR", default=False)

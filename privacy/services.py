@@ -18,7 +18,9 @@ from reflections.models import Reflection
 from sessions.models import SessionCompletion
 
 
-def record_access(viewer, learner, kind, object_id) -> None:
+def record_work_read(sender, viewer, learner, kind, object_id, **kwargs) -> None:
+    """Keep the record of someone opening a learner's work, which the learner
+    sees on their account page (connected to peersupport.signals.work_read)."""
     if viewer.pk != learner.pk:
         AccessRecord.objects.create(viewer=viewer, learner=learner, kind=kind, object_id=object_id)
 

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
 from peersupport.admin import ContentAdmin, GuardedAdmin, rendered_preview
-from privacy.models import AccessRecord
-from privacy.services import record_access
+from peersupport.signals import announce_work_read
 from reflections.models import Reflection, ReflectionPrompt
 
 
@@ -44,9 +43,7 @@ class SharedReflectionAdmin(GuardedAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         if response.status_code == 200:
             reflection = self.get_queryset(request).get(pk=object_id)
-            record_access(
-                request.user, reflection.learner, AccessRecord.Kind.REFLECTION, reflection.pk
-            )
+            announce_work_read(request.user, reflection.learner, "reflection", reflection.pk)
         return response
 
     def has_add_permission(self, request):

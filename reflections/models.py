@@ -3,11 +3,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from courses.models import Enrolment, PartOfTheCourse
 from peersupport.models import CourseContent, MarkdownRendered
 from peersupport.rendering import LEARNER
 
 
-class ReflectionPrompt(CourseContent):
+class ReflectionPrompt(PartOfTheCourse, CourseContent):
     """A question a learner answers in their private journal.
 
     It hangs off a lesson, or off a session directly. ``session`` is set in
@@ -67,8 +68,6 @@ class ReflectionQuerySet(models.QuerySet):
 
     def shared_with(self, tutor):
         """Answers shared by learners in the cohorts ``tutor`` tutors; nothing else."""
-        from courses.models import Enrolment
-
         # The tutors of the cohort each learner is in now, not one they left.
         learners = Enrolment.objects.current().filter(cohort__tutors=tutor).values("learner_id")
         return self.filter(shared_with_tutor=True, learner_id__in=learners).written()

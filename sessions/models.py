@@ -12,18 +12,14 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from courses.models import PartOfTheCourse
 from peersupport.models import CourseContent
 from peersupport.uploads import UnsafeArchive, peek_into_zip, shorten_file_name
 
 COURSE_SESSION_COUNT = 11
 
 
-class SessionQuerySet(models.QuerySet):
-    def for_course(self, course):
-        return self.filter(course=course).order_by("number")
-
-
-class Session(CourseContent):
+class Session(PartOfTheCourse, CourseContent):
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="sessions")
     number = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(COURSE_SESSION_COUNT)]
@@ -45,7 +41,6 @@ class Session(CourseContent):
     markdown_fields = {"aim": "aim_html", "content_note": "content_note_html", "body": "body_html"}
     content_fields = ("title", "aim", "content_note", "body")
 
-    objects = SessionQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=CourseContent.history_excluded(markdown_fields))
 
     class Meta:
@@ -67,7 +62,7 @@ class Session(CourseContent):
         return reverse("session_detail", args=[self.number])
 
 
-class Lesson(CourseContent):
+class Lesson(PartOfTheCourse, CourseContent):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="lessons")
     slug = models.SlugField(
         max_length=80, help_text="The lesson's address: /sessions/<number>/<slug>/."
@@ -234,7 +229,7 @@ def _is_text(upload) -> bool:
     return False
 
 
-class ExerciseFile(models.Model):
+class ExerciseFile(PartOfTheCourse):
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="exercise_files")
     title = models.CharField(
         max_length=200, help_text="What learners see, e.g. 'Session 3 handout'."

@@ -27,3 +27,7 @@ FILE_UPLOAD_TEMP_DIR = f"{MEDIA_ROOT}/.incoming"
 
 # Cookies over plain HTTP, for the live server.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+
+# Every read of a process's copy of the course or a cohort is compared with
+# the database: a write path that forgets to change a version fails loudly.
+COPIES_CHECK = True

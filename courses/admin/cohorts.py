@@ -9,7 +9,6 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from courses.admin.todo import todo_for
 from courses.cohorts import timetable
 from courses.cohorts.enrolment import (
     EnrolmentError,
@@ -26,6 +25,7 @@ from courses.reports.cohort import cohort_report, report_csv
 from peersupport.admin import (
     GuardedAdmin,
 )
+from peersupport.signals import todo_for
 
 
 class SessionReleaseInline(admin.TabularInline):

@@ -1,6 +1,5 @@
 """What the admin's front page tells tutors and coordinators to do next."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Count, Q
@@ -8,20 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Cohort
-from outbox.todo import todo_items as mail_todo_items
-from peersupport.orphans import audit_counts
 from peersupport.roles import is_coordinator, is_tutor
+from peersupport.signals import TodoItem
 
 SOON = timedelta(days=14)
 
 
-@dataclass(frozen=True)
-class TodoItem:
-    text: str
-    url: str = ""
-
-
-def todo_for(user) -> list[TodoItem]:
+def cohorts_starting(sender, user, **kwargs) -> list[TodoItem]:
+    """Cohorts starting in the next two weeks, and what they still lack
+    (connected to peersupport.signals.todo_requested)."""
     if not (is_coordinator(user) or is_tutor(user)):
         return []
     today = timezone.localdate()
@@ -48,33 +42,4 @@ def todo_for(user) -> list[TodoItem]:
         items.append(TodoItem(text + ".", url))
     if not items:
         items.append(TodoItem("No cohorts start in the next two weeks."))
-    from assessments.todo import todo_items  # assessments builds on courses
-
-    return [
-        TodoItem(text, url)
-        for text, url in [*mail_todo_items(user), *_file_todo_items(user), *todo_items(user)]
-    ] + items
-
-
-def _file_todo_items(user) -> list[tuple[str, str]]:
-    if not is_coordinator(user):
-        return []
-    unreferenced, missing = audit_counts()
-    items = []
-    if missing:
-        items.append(
-            (
-                f"{missing} uploaded file(s) are missing from storage: please ask whoever runs "
-                "the site to restore them from a backup (manage.py clean_orphan_files lists them).",
-                "",
-            )
-        )
-    if unreferenced:
-        items.append(
-            (
-                f"{unreferenced} file(s) in storage belong to nothing (interrupted uploads): "
-                "whoever runs the site can remove them with manage.py clean_orphan_files --delete.",
-                "",
-            )
-        )
     return items

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from assessments.models import Assignment
-from courses.learner.copies import bump_timetable
 from courses.models import AssignmentDeadline, Cohort, SessionRelease
 from sessions.models import Session
 
@@ -55,8 +54,6 @@ def create_timetable(cohort: Cohort) -> tuple[int, int]:
         if a.pk not in have_deadline
     ]
     AssignmentDeadline.objects.bulk_create(deadlines)
-    if releases or deadlines:
-        bump_timetable([cohort.pk])  # bulk_create sends no signals
     return len(releases), len(deadlines)
 
 
@@ -64,6 +61,4 @@ def create_timetable(cohort: Cohort) -> tuple[int, int]:
 def open_all_sessions(cohort: Cohort, today: date) -> int:
     """Open every session of the cohort from ``today`` (those not open already)."""
     create_timetable(cohort)
-    opened = cohort.releases.filter(opens_on__gt=today).update(opens_on=today)
-    bump_timetable([cohort.pk])  # update() sends no signals
-    return opened
+    return cohort.releases.filter(opens_on__gt=today).update(opens_on=today)

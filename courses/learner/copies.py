@@ -9,27 +9,40 @@ eight of a page's queries.
 
 How a process knows its copy is current, without asking the database again:
 ``Course.structure_version`` and ``Cohort.timetable_version`` get a new random
-value whenever anything they cover changes (the signals at the end of this
-module, and ``bump_*`` for the few bulk writes that send no signals). The write
-and the new value commit together. The one small query with which every
-learner page finds the learner's enrolment reads both values
-(courses/learner/access.py), so a copy is used only while its version is the one in
-the database, on every process and every host.
+value with every write to anything they cover, whatever the write path:
+``save()`` (with ``update_fields`` too), ``delete()``, and a queryset's
+``update()``, ``bulk_create()``, ``bulk_update()`` and ``delete()``. The
+models do it themselves (peersupport/copies.py), so no caller has to
+remember; the write and the new value commit together. Tutors (a many-to-many
+of the cohort, and users' names) are the two things written through models
+this project does not own: the signals at the end of this module cover them.
 
-The values are random rather than counters so that a change rolled back can
-never be confused with a later one that reaches the same number.
+The one small query with which every learner page finds the learner's
+enrolment reads both values (courses/learner/access.py), so a copy is used
+only while its version is the one in the database, on every process and
+every host. A copy is also read again after settings.COPIES_MAX_AGE
+seconds, so a write that escaped all of the above (raw SQL, a tutor renamed
+with ``update()``) is shown within a minute.
+
+With settings.COPIES_CHECK (the test suite), every read of a copy loads it
+afresh too and fails loudly if the two differ.
 
 The model instances kept here are shared between requests: read them, never
 change them.
 """
 
+import dataclasses
+import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from threading import Lock
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db import connection, models
+from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.urls import reverse
 
 from assessments.models import Assignment
@@ -73,8 +86,9 @@ class CohortTimetable:
     tutors: list
 
 
-_structures: dict[int, tuple[uuid.UUID, CourseStructure]] = {}
-_timetables: dict[int, tuple[uuid.UUID, CohortTimetable]] = {}
+# key -> (version, when it was read, the copy)
+_structures: dict[int, tuple[uuid.UUID, float, CourseStructure]] = {}
+_timetables: dict[int, tuple[uuid.UUID, float, CohortTimetable]] = {}
 _building = Lock()
 
 
@@ -90,12 +104,67 @@ def timetable_of(cohort_id: int, version: uuid.UUID) -> CohortTimetable:
 
 def _current_copy(copies: dict, key: int, version: uuid.UUID, load):
     cached = copies.get(key)
-    if cached is None or cached[0] != version:
+    if not _is_current(cached, version):
         with _building:  # threaded servers: build once, not once per thread
             cached = copies.get(key)
-            if cached is None or cached[0] != version:
-                cached = copies[key] = load(key)
-    return cached[1]
+            if not _is_current(cached, version):
+                loaded_version, copy = load(key)
+                cached = copies[key] = (loaded_version, time.monotonic(), copy)
+    if settings.COPIES_CHECK:
+        _check_against_database(cached[2], key, load)
+    return cached[2]
+
+
+def _is_current(cached, version) -> bool:
+    return (
+        cached is not None
+        and cached[0] == version
+        and time.monotonic() - cached[1] < settings.COPIES_MAX_AGE
+    )
+
+
+class StaleCopy(AssertionError):
+    """A copy that differs from what the database holds under the same version:
+    some write did not give its holder a new version (peersupport/copies.py)."""
+
+
+def _check_against_database(copy, key, load) -> None:
+    with _queries_not_counted():
+        _, fresh = load(key)
+    if _signature(copy) != _signature(fresh):
+        raise StaleCopy(
+            f"The copy of {type(copy).__name__} {key} is stale: a write to it did not change "
+            "its version. Write through save(), or a queryset of the model's own manager."
+        )
+
+
+@contextmanager
+def _queries_not_counted():
+    """The check's own queries are left out of the connection's log, where the
+    tests' pinned query counts are read."""
+    log = connection.queries_log
+    before = len(log)
+    try:
+        yield
+    finally:
+        while len(log) > before:
+            log.pop()
+
+
+def _signature(value):
+    """Everything a copy holds, as plain values to compare."""
+    if isinstance(value, models.Model):
+        loaded = [f.attname for f in value._meta.concrete_fields if f.attname in value.__dict__]
+        return (value._meta.label, value.pk, tuple((name, value.__dict__[name]) for name in loaded))
+    if dataclasses.is_dataclass(value):
+        return tuple(
+            (f.name, _signature(getattr(value, f.name))) for f in dataclasses.fields(value)
+        )
+    if isinstance(value, dict):
+        return tuple(sorted((key, _signature(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_signature(item) for item in value)
+    return value
 
 
 # Each copy is filed under the version on the row it read first: everything
@@ -201,81 +270,33 @@ def forget_copies() -> None:
     _timetables.clear()
 
 
-# ------------------------------------------------------------ invalidation
-
-
-def bump_structure() -> None:
-    """Every course's content changed (there is one course a time; a content
-    edit is rare, so finding which course is not worth a query)."""
-    Course.objects.update(structure_version=uuid.uuid4())
-
-
-def bump_timetable(cohort_ids=None) -> None:
-    """These cohorts' dates or tutors changed; all cohorts when None."""
-    _bump(Cohort.objects.all() if cohort_ids is None else Cohort.objects.filter(pk__in=cohort_ids))
-
-
-def _bump(cohorts) -> None:
-    cohorts.update(timetable_version=uuid.uuid4())
-
-
-CONTENT_MODELS = (Session, Lesson, ReflectionPrompt, ExerciseFile, Assignment)
-TIMETABLE_MODELS = (SessionRelease, AssignmentDeadline)
-
-
-def _content_changed(sender, **kwargs):
-    bump_structure()
-
-
-def _timetable_row_changed(sender, instance, **kwargs):
-    bump_timetable([instance.cohort_id])
-
-
-def _extension_changed(sender, instance, **kwargs):
-    _bump(Cohort.objects.filter(enrolments=instance.enrolment_id))
-
-
-def _cohort_saving(sender, instance, **kwargs):
-    # A cohort's own save carries its new version with it.
-    instance.timetable_version = uuid.uuid4()
-
-
-def _course_saving(sender, instance, **kwargs):
-    instance.structure_version = uuid.uuid4()
+# ------------------------------------------------------------ tutors
 
 
 def _tutors_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if not action.startswith("post_"):
         return
-    if reverse:  # instance is a user; pk_set holds cohort ids (None on clear)
-        bump_timetable(pk_set if pk_set else None)
-    else:
-        bump_timetable([instance.pk])
+    if not reverse:
+        Cohort.objects.filter(pk=instance.pk).new_version()
+    elif pk_set:  # instance is a user; pk_set holds cohort ids
+        Cohort.objects.filter(pk__in=pk_set).new_version()
+    else:  # a user's cohorts cleared: which ones is no longer known
+        Cohort.objects.all().new_version()
 
 
 def _user_saved(sender, instance, update_fields=None, **kwargs):
     # Tutors' names are shown to their cohorts. A login only stamps last_login.
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    _bump(Cohort.objects.filter(tutors=instance))
+    Cohort.objects.filter(tutors=instance).new_version()
 
 
 def _user_deleting(sender, instance, **kwargs):
     # Deleting a user removes their tutor rows without an m2m signal.
-    _bump(Cohort.objects.filter(tutors=instance))
+    Cohort.objects.filter(tutors=instance).new_version()
 
 
 def connect_signals() -> None:
-    for model in CONTENT_MODELS:
-        post_save.connect(_content_changed, sender=model, dispatch_uid=f"structure-{model}")
-        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"structure-d-{model}")
-    for model in TIMETABLE_MODELS:
-        post_save.connect(_timetable_row_changed, sender=model, dispatch_uid=f"tt-{model}")
-        post_delete.connect(_timetable_row_changed, sender=model, dispatch_uid=f"tt-d-{model}")
-    post_save.connect(_extension_changed, sender=DeadlineExtension, dispatch_uid="tt-ext")
-    post_delete.connect(_extension_changed, sender=DeadlineExtension, dispatch_uid="tt-ext-d")
-    pre_save.connect(_cohort_saving, sender=Cohort, dispatch_uid="tt-cohort")
-    pre_save.connect(_course_saving, sender=Course, dispatch_uid="structure-course")
     m2m_changed.connect(_tutors_changed, sender=Cohort.tutors.through, dispatch_uid="tt-tutors")
     post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="tt-user")
     pre_delete.connect(_user_deleting, sender=get_user_model(), dispatch_uid="tt-user-d")

@@ -2,7 +2,6 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from courses.learner.copies import bump_structure
 from peersupport.models import MarkdownRendered
 
 
@@ -33,4 +32,3 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{model._meta.label}: {len(changed)} of {total} re-rendered with changes."
             )
-        bump_structure()  # bulk_update sends no signals: every process reloads the course
