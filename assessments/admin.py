@@ -12,8 +12,8 @@ from assessments import services
 from assessments.forms import ModerationForm, ReviewForm
 from assessments.models import Assignment, Moderation, Submission
 from assessments.views import attachment_response
-from courses.admin.scoping import CohortScopedAdmin
 from courses.models import Cohort, Enrolment
+from courses.staff import CohortScopedAdmin
 from peersupport.admin import ContentAdmin, object_id_or_404, rendered_preview
 from peersupport.roles import is_tutor
 from peersupport.signals import announce_work_read

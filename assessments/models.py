@@ -131,6 +131,15 @@ class Submission(MarkdownRendered):
         PASSED = "passed", "Passed"
         REFERRED = "referred", "Referred"
 
+    # How each status looks wherever it is shown (a Bootstrap colour name):
+    # the one place that says so, beside the one place that names them.
+    TONES = {
+        Status.DRAFT: "secondary",
+        Status.SUBMITTED: "info",
+        Status.PASSED: "success",
+        Status.REFERRED: "warning",
+    }
+
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions"
     )
@@ -300,3 +309,11 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return Submission.Status(self.from_status).label if self.from_status else "—"
+
+    @property
+    def to_label(self) -> str:
+        return Submission.Status(self.to_status).label

@@ -6,7 +6,7 @@ these functions; they never change a submission's status themselves.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from assessments import emails
 from assessments.models import Assignment, Moderation, Review, StatusChange, Submission
+from courses.learner import dates
 from courses.learner.access import course_access_for
 from courses.models import Cohort
 from outbox.services import queue_email
@@ -40,26 +41,6 @@ class ReviewConflict(AssessmentError):
             "essay while you were writing yours. Nothing you wrote is lost: compare the two "
             "below, then save again."
         )
-
-
-# ---------------------------------------------------------------- deadlines
-
-
-def deadline_for(learner, assignment: Assignment, attempt: Submission | None) -> date | None:
-    """The learner's deadline for ``attempt``: a later attempt's own date, else
-    their deadline for a first attempt (their extension, else their cohort's)."""
-    if attempt is not None and attempt.attempt > 1:
-        return attempt.due_on
-    access = course_access_for(learner)
-    return access.due_on(assignment) if access is not None else None
-
-
-def is_past(due_on: date | None, moment: datetime | None = None) -> bool:
-    """Work is on time until the end of the due day, in the site's time zone."""
-    if due_on is None:
-        return False
-    end_of_day = timezone.make_aware(datetime.combine(due_on + timedelta(days=1), time.min))
-    return (moment or timezone.now()) >= end_of_day
 
 
 # ---------------------------------------------------------------- learner
@@ -188,9 +169,9 @@ def submit(
             raise AssessmentError(check.message + " Please change it before submitting.")
         if not outside_range_ok:
             raise AssessmentError(check.message + " Tick the box to submit it anyway.")
-    due_on = deadline_for(learner, assignment, draft)
+    due_on = dates.deadline(course_access_for(learner), assignment, draft)
     now = timezone.now()
-    if is_past(due_on, now) and assignment.hard_deadline:
+    if dates.is_past(due_on, now) and assignment.hard_deadline:
         raise AssessmentError(
             f"The deadline for this assignment was {due_on:%-d %B %Y}, and it does not accept "
             "late work. Please contact your tutor or course coordinator."
@@ -198,7 +179,7 @@ def submit(
     draft.status = Status.SUBMITTED
     draft.declaration = True
     draft.submitted_at = now
-    draft.is_late = is_past(due_on, now)
+    draft.is_late = dates.is_past(due_on, now)
     draft.due_on = draft.due_on or due_on
     draft.save()
     _record(draft, learner, Status.DRAFT, Status.SUBMITTED, "Late" if draft.is_late else "")

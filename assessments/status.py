@@ -10,28 +10,33 @@ Status = Submission.Status
 
 @dataclass(frozen=True)
 class AssignmentState:
-    code: str  # not_started, draft, submitted, passed, referred
+    code: str  # not_started, or a Submission.Status: draft, submitted, passed, referred
     label: str
     due_on: date | None = None
 
+    @property
+    def tone(self) -> str:
+        """Its colour, as the model gives it (Submission.TONES)."""
+        return Submission.TONES.get(self.code, "secondary")
+
+
+NOT_STARTED = AssignmentState("not_started", "Not started")
+
 
 def state_of(attempts: list[Submission]) -> AssignmentState:
-    """The state of one learner's assignment from their attempts, oldest first."""
+    """The state of one learner's assignment from their attempts, oldest first.
+    Labels are the model's (Submission.Status), but for a referred learner
+    writing their next attempt, whose label gives its date."""
     if not attempts:
-        return AssignmentState("not_started", "Not started")
+        return NOT_STARTED
     latest = attempts[-1]
     if latest.status == Status.DRAFT and latest.attempt > 1:
         return AssignmentState(
-            "referred", f"Referred: new attempt due {latest.due_on:%-d %B %Y}", latest.due_on
+            Status.REFERRED,
+            f"{Status.REFERRED.label}: new attempt due {latest.due_on:%-d %B %Y}",
+            latest.due_on,
         )
-    labels = {
-        Status.DRAFT: ("draft", "Draft"),
-        Status.SUBMITTED: ("submitted", "Submitted, waiting for feedback"),
-        Status.PASSED: ("passed", "Passed"),
-        Status.REFERRED: ("referred", "Referred"),
-    }
-    code, label = labels[latest.status]
-    return AssignmentState(code, label)
+    return AssignmentState(latest.status, Status(latest.status).label)
 
 
 def states_for(learner_ids, assignments) -> dict[int, list[AssignmentState]]:

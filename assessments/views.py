@@ -17,6 +17,7 @@ from assessments.attachments import (
 from assessments.forms import AttachmentForm, DraftForm, SubmitForm
 from assessments.models import ATTACHMENT_MAX_BYTES, Assignment, Submission, count_words
 from assessments.status import state_of
+from courses.learner import dates
 from courses.learner.access import learner_page
 from peersupport.rendering import render_learner_markdown
 from peersupport.storage import UploadStorageError
@@ -68,11 +69,7 @@ def _detail_context(request, assignment, refused_text=None, errors=(), base_vers
             attempt.assignment = assignment  # the course's copy: no query per attempt
     current = attempts[-1] if attempts else None
     draft = current if current and current.is_draft else None
-    due_on = (
-        services.deadline_for(request.user, assignment, current)
-        if not request.access.is_preview
-        else None
-    )
+    due_on = dates.deadline(request.access, assignment, current)
     # The editor shows for a draft, and before the first save (which starts one).
     editing = not request.access.is_preview and (current is None or current.is_draft)
     box_text = draft.text if draft else ""
@@ -94,7 +91,7 @@ def _detail_context(request, assignment, refused_text=None, errors=(), base_vers
         "unsaved_text": refused_text if refused_text is not None and not editing else None,
         "state": state_of(attempts),
         "due_on": due_on,
-        "is_past_due": services.is_past(due_on),
+        "is_past_due": dates.is_past(due_on),
         "range": services.word_range(current) if current else None,
         "draft_form": DraftForm(initial={"text": box_text}),
         "attachment_form": AttachmentForm(),

@@ -5,6 +5,7 @@ from datetime import date
 
 from assessments.models import Assignment
 from assessments.status import AssignmentState, states_for
+from courses.learner import dates
 from courses.learner.access import CourseAccess
 from sessions.models import Session, SessionCompletion
 
@@ -49,8 +50,16 @@ class AssignmentDue:
 
     @property
     def shown_due_on(self) -> date | None:
-        """A referred learner's next attempt has its own date."""
+        """The deadline to show: none once the work is in or passed; a referred
+        learner's next attempt has its own date."""
+        if self.state and self.state.code in ("submitted", "passed"):
+            return None
         return self.state.due_on if self.state and self.state.due_on else self.due_on
+
+    @property
+    def shows_extension(self) -> bool:
+        """The deadline shown is the learner's own extension."""
+        return self.is_extended and not (self.state and self.state.due_on)
 
 
 def completed_session_ids(learner, access: CourseAccess) -> set[int]:
@@ -80,6 +89,6 @@ def assignments_due(learner, access: CourseAccess) -> list[AssignmentDue]:
         return [AssignmentDue(a, None, False) for a in assignments]
     states = states_for([learner.pk], assignments)[learner.pk]
     return [
-        AssignmentDue(a, access.due_on(a), a.pk in access.extensions, state)
+        AssignmentDue(a, dates.deadline(access, a), dates.is_extended(access, a), state)
         for a, state in zip(assignments, states, strict=True)
     ]

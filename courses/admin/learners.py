@@ -9,7 +9,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from accounts import email_change
-from courses.admin.scoping import CohortScopedAdmin
 from courses.cohorts.enrolment import (
     EnrolmentError,
     enrol_learner,
@@ -23,6 +22,7 @@ from courses.models import (
     Enrolment,
     Learner,
 )
+from courses.staff import CohortScopedAdmin
 from peersupport.admin import (
     PeopleHistoryAdmin,
 )

@@ -1,32 +1,13 @@
 """A cohort's timetable: when each session opens and when each assignment is due."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import transaction
 
 from assessments.models import Assignment
+from courses.learner.dates import default_due_date, default_opening
 from courses.models import AssignmentDeadline, Cohort, SessionRelease
 from sessions.models import Session
-
-# Session N opens N - 1 weeks after the cohort starts.
-SESSION_INTERVAL = timedelta(weeks=1)
-# An assignment is due two weeks after the session that discusses it opens:
-# assignment 1 after session 6 (review, feedback on the task), the final one
-# after session 11.
-DUE_AFTER_DISCUSSION = timedelta(weeks=2)
-DISCUSSED_IN_BY_DEFAULT = {1: 6, 2: 11}
-
-
-def default_opening(start: date, session_number: int) -> date:
-    return start + (session_number - 1) * SESSION_INTERVAL
-
-
-def default_due_date(start: date, assignment: Assignment, session_numbers: dict[int, int]) -> date:
-    """``session_numbers`` maps session ids to numbers, to avoid a query per assignment."""
-    number = session_numbers.get(assignment.feedback_session_id) or DISCUSSED_IN_BY_DEFAULT.get(
-        assignment.number, 11
-    )
-    return default_opening(start, number) + DUE_AFTER_DISCUSSION
 
 
 @transaction.atomic

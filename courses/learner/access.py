@@ -19,8 +19,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from courses.cohorts.timetable import default_opening
 from courses.learner.copies import CohortTimetable, CourseStructure, structure_of, timetable_of
+from courses.learner.dates import default_opening
 from courses.models import Cohort, Course, Enrolment
 
 
@@ -148,12 +148,6 @@ class CourseAccess:
         if self.timetable is None:
             return {}
         return self.timetable.extensions.get(self.enrolment_id, {})
-
-    def due_on(self, assignment) -> date | None:
-        """The learner's deadline for a first attempt: their extension, else the cohort's."""
-        if self.timetable is None:
-            return None
-        return self.extensions.get(assignment.pk) or self.timetable.due_dates.get(assignment.pk)
 
 
 def course_access_for(user) -> CourseAccess | None:

@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db.models import Count, Max
 
 from assessments.models import Assignment
-from assessments.status import states_for
+from assessments.status import NOT_STARTED, states_for
 from courses.models import Cohort, Enrolment
 from reflections.models import Reflection
 from sessions.models import Session, SessionCompletion
@@ -93,7 +93,7 @@ def cohort_report(cohort: Cohort) -> CohortReport:
             enrolment=e,
             sessions_completed=per_learner.get(e.learner_id, {}).get("done", 0),
             reflections_written=reflections.get(e.learner_id, 0),
-            assignment_statuses=statuses.get(e.learner_id, ["Not started"] * len(assignments)),
+            assignment_statuses=statuses.get(e.learner_id, [NOT_STARTED.label] * len(assignments)),
             last_active=_latest(
                 e.learner.last_login, per_learner.get(e.learner_id, {}).get("latest")
             ),

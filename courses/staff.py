@@ -1,4 +1,5 @@
-"""Which rows of learners' data a member of staff sees in the admin."""
+"""Which rows of learners' data a member of staff sees in the admin: the
+base of every admin of learners' data, in any app."""
 
 from django.db.models import Exists, OuterRef
 
