@@ -2,20 +2,18 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
 from assessments import services
-from assessments.forms import ModerationForm, ReviewForm
 from assessments.models import Assignment, Moderation, Submission
+from assessments.review import review_page
 from assessments.views import attachment_response
 from courses.models import Cohort, Enrolment
 from courses.staff import CohortScopedAdmin
 from peersupport.admin import ContentAdmin, object_id_or_404, rendered_preview
-from peersupport.roles import is_tutor
 from peersupport.signals import announce_work_read
 
 
@@ -196,145 +194,16 @@ class SubmissionAdmin(CohortScopedAdmin):
 
     @method_decorator(sensitive_post_parameters("feedback", "comment"))
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The review page (assessments/review.py), for the rows this person sees."""
         submission = self._submission(request, object_id)
         if not self.has_view_or_change_permission(request, submission):
             raise PermissionDenied
-        can_review = (
-            is_tutor(request.user)
-            and self.has_change_permission(request, submission)
-            and submission.status == Submission.Status.SUBMITTED
-        )
-        if can_review and request.method == "GET":
-            services.claim(submission, request.user)
-        if request.method == "GET":
-            announce_work_read(request.user, submission.learner, "essay", submission.pk)
-        review = getattr(submission, "review", None)
-        moderation = Moderation.objects.filter(review=review).first() if review else None
-        can_moderate = bool(
-            moderation
-            and not moderation.is_decided
-            and is_tutor(request.user)
-            and review.tutor_id != request.user.pk
-        )
-        review_form = ReviewForm(
-            initial={
-                "outcome": review.outcome if review else "",
-                "feedback": review.feedback if review else "",
-                "resubmit_by": review.resubmit_by if review else None,
-                "base_version": review.version if review else 0,
-            }
-        )
-        moderation_form = ModerationForm()
-        conflict = None
-        late_feedback = None
-        if request.method == "POST":
-            if "_moderate" in request.POST and can_moderate:
-                moderation_form = ModerationForm(request.POST)
-                if moderation_form.is_valid():
-                    try:
-                        services.moderate(
-                            moderation,
-                            request.user,
-                            moderation_form.cleaned_data["agrees"],
-                            moderation_form.cleaned_data["comment"],
-                        )
-                    except services.AssessmentError as error:
-                        moderation_form.add_error("comment", str(error))
-                    else:
-                        self.message_user(request, "Your moderation is recorded.")
-                        return HttpResponseRedirect(request.path)
-            elif can_review:
-                review_form = ReviewForm(request.POST)
-                if review_form.is_valid():
-                    data = review_form.cleaned_data
-                    try:
-                        review = services.save_review(
-                            submission,
-                            request.user,
-                            data["outcome"],
-                            data["feedback"],
-                            data["resubmit_by"],
-                            data["base_version"],
-                        )
-                        if "_release" in request.POST:
-                            services.release(review, request.user)
-                            self.message_user(
-                                request, "Feedback released. The learner has been told by email."
-                            )
-                            return HttpResponseRedirect(
-                                reverse("admin:assessments_submission_changelist")
-                            )
-                        self.message_user(
-                            request, "Feedback saved as a draft: the learner can’t see it yet."
-                        )
-                        return HttpResponseRedirect(request.path)
-                    except services.ReviewConflict as error:
-                        conflict = error.theirs
-                        # Keep this tutor's text in the form; the next save
-                        # knowingly replaces the other tutor's.
-                        review_form = ReviewForm(
-                            {**request.POST.dict(), "base_version": conflict.version}
-                        )
-                        review_form.is_valid()
-                        messages.error(request, str(error))
-                    except services.AssessmentError as error:
-                        messages.error(request, str(error))
-            elif self._is_late_feedback(request, submission):
-                # Released (by someone else, or by a second click) while this
-                # tutor was writing: nothing can change now, but their text
-                # is shown back to them rather than lost.
-                late_feedback = request.POST.get("feedback", "")
-                messages.warning(request, self._released_meanwhile(review))
-            else:
-                raise PermissionDenied
-        attempts = list(
-            Submission.objects.for_learner(submission.learner, submission.assignment)
-            .submitted()
-            .exclude(pk=submission.pk)
-            .select_related("review")
-        )
-        context = {
+        admin_context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"{submission.learner.get_full_name() or submission.learner.username}: "
-            f"assignment {submission.assignment.number}, attempt {submission.attempt}",
-            "submission": submission,
-            "range": services.word_range(submission),
-            "review": review,
-            "review_form": review_form,
-            "can_review": can_review,
-            "conflict": conflict,
-            "late_feedback": late_feedback,
-            "moderation": moderation,
-            "moderation_form": moderation_form,
-            "can_moderate": can_moderate,
-            "earlier_attempts": attempts,
-            "status_changes": submission.status_changes.select_related("actor"),
-            "claimed_by_other": submission.claimed_by_id not in (None, request.user.pk),
             "media": self.media,
         }
-        return TemplateResponse(request, "admin/assessments/submission/review.html", context)
-
-    def _is_late_feedback(self, request, submission) -> bool:
-        return (
-            "feedback" in request.POST
-            and is_tutor(request.user)
-            and self.has_change_permission(request, submission)
-            and submission.status != Submission.Status.SUBMITTED
-        )
-
-    @staticmethod
-    def _released_meanwhile(review) -> str:
-        if review is None or not review.is_released:
-            return "This essay’s review is closed, so your feedback was not saved."
-        by = review.released_by
-        who = (by.get_full_name() or by.username) if by else "Another tutor"
-        when = timezone.localtime(review.released_at)
-        return (
-            f"{who} released feedback on this essay on {when:%-d %B at %H:%M}, before your "
-            "save, so yours was not saved: released feedback does not change. Your text is "
-            "below, to copy if you need it."
-        )
+        return review_page(request, submission, admin_context)
 
     class Media:
         js = ["admin/js/markdown-preview.js"]

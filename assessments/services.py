@@ -18,6 +18,7 @@ from courses.learner import dates
 from courses.learner.access import course_access_for
 from courses.models import Cohort
 from outbox.services import queue_email
+from peersupport.roles import is_tutor
 from peersupport.writing import SavedVersion, WritingConflict, is_blank, is_stale
 
 Status = Submission.Status
@@ -207,6 +208,28 @@ def _locked_draft(learner, assignment) -> Submission:
 
 
 # ---------------------------------------------------------------- tutors
+
+
+def may_review(user) -> bool:
+    """Whether ``user`` reviews essays at all: a tutor (only their own
+    learners' essays reach them: courses/staff.py narrows the rows)."""
+    return is_tutor(user) and user.has_perm("assessments.change_submission")
+
+
+def can_review(user, submission: Submission) -> bool:
+    """Whether ``user`` may write and release feedback on ``submission`` now."""
+    return may_review(user) and submission.status == Status.SUBMITTED
+
+
+def can_moderate(user, moderation: Moderation | None) -> bool:
+    """Whether ``user`` may record the second tutor's decision on ``moderation``:
+    a tutor who did not write the review, while it waits for one."""
+    return bool(
+        moderation is not None
+        and not moderation.is_decided
+        and is_tutor(user)
+        and moderation.review.tutor_id != user.pk
+    )
 
 
 def claim(submission: Submission, tutor) -> Submission:
