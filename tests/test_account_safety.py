@@ -11,8 +11,8 @@ from django.core import mail
 from accounts.email_change import confirmation_token
 from courses.models import Enrolment
 from reflections.models import Reflection, ReflectionPrompt
-from tests.conftest import PASSWORD, log_in, make_cohort
 from tests.essays import submitted_essay
+from tests.helpers import PASSWORD, log_in, make_cohort
 from tests.tasks import run_tasks
 
 pytestmark = pytest.mark.django_db

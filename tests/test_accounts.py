@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core import mail
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 from tests.tasks import worker_runs_after
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from assessments.models import ATTACHMENT_MAX_BYTES, Assignment, Submission, count_words
 from courses.models import AssignmentDeadline, DeadlineExtension, Enrolment
-from tests.conftest import edit
 from tests.essays import PDF_BYTES, docx_bytes, essay_of, odt_bytes, submitted_essay, upload
+from tests.helpers import edit
 from tests.tasks import worker_runs_after
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from courses.models import Cohort, Enrolment
 from sessions.models import Session
-from tests.conftest import inline_management, make_cohort, make_user
+from tests.helpers import inline_management, make_cohort, make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from assessments.models import Assignment
 from courses.cohorts.timetable import create_timetable, open_all_sessions
 from courses.models import DeadlineExtension, Enrolment, SessionRelease
 from sessions.models import Session
-from tests.conftest import edit, make_cohort
+from tests.helpers import edit, make_cohort
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from peersupport.roles import COORDINATORS, TUTORS
-from tests.conftest import log_in
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.django_db
 

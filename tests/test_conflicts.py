@@ -141,7 +141,7 @@ def test_submitting_an_attempt_that_was_never_written_still_says_why(alice_clien
 @pytest.fixture
 def second_tutor(cohort):
     from peersupport.roles import TUTORS
-    from tests.conftest import make_user
+    from tests.helpers import make_user
 
     tutor = make_user("terry", TUTORS)
     cohort.tutors.add(tutor)

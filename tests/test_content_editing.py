@@ -11,22 +11,9 @@ from django.core.management import call_command
 from courses.content import DEFAULT_CONTENT_DIR, load_course, write_course
 from reflections.models import ReflectionPrompt
 from sessions.models import Session
-from tests.conftest import inline_management
+from tests.helpers import session_form
 
 pytestmark = pytest.mark.django_db
-
-
-def session_form(session, **changes):
-    data = {
-        "course": session.course_id,
-        "number": session.number,
-        "title": session.title,
-        "aim": session.aim,
-        "content_note": session.content_note,
-        "body": session.body,
-    }
-    data.update(changes)
-    return {**data, **inline_management("lessons", "prompts")}
 
 
 def test_a_content_edit_is_in_the_history_with_a_diff_and_can_be_reverted(

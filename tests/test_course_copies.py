@@ -13,8 +13,7 @@ from assessments.models import Assignment
 from courses.models import AssignmentDeadline, DeadlineExtension, Enrolment
 from reflections.models import ReflectionPrompt
 from sessions.models import Lesson, Session
-from tests.conftest import edit
-from tests.test_content_editing import session_form
+from tests.helpers import edit, session_form
 
 pytestmark = pytest.mark.django_db
 

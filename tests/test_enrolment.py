@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from courses.cohorts.enrolment import EnrolmentError, parse_learner_csv
 from courses.models import Enrolment
-from tests.conftest import log_in, make_cohort
+from tests.helpers import log_in, make_cohort
 from tests.tasks import worker_runs_after
 
 pytestmark = pytest.mark.django_db

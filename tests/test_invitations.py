@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from courses.models import Enrolment
-from tests.conftest import log_in
+from tests.helpers import log_in
 from tests.tasks import run_tasks
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from reflections.models import MAX_REFLECTION_CHARS, Reflection, ReflectionPrompt
 from sessions.models import Lesson
-from tests.conftest import ACCESS_QUERIES, SESSION_REFRESH_QUERIES, make_cohort, make_user
+from tests.helpers import ACCESS_QUERIES, SESSION_REFRESH_QUERIES, make_cohort, make_user
 
 pytestmark = pytest.mark.django_db
 

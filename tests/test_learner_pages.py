@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from courses.models import Cohort, Course
 from reflections.models import Reflection, ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session, SessionCompletion
-from tests.conftest import (
+from tests.helpers import (
     ACCESS_QUERIES,
     SESSION_REFRESH_QUERIES,
     STRUCTURE_QUERIES,

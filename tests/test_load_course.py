@@ -11,7 +11,7 @@ from courses.content import DEFAULT_CONTENT_DIR, load_course
 from courses.models import Course
 from reflections.models import ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session
-from tests.conftest import inline_management
+from tests.helpers import inline_management
 
 pytestmark = pytest.mark.usefixtures("empty_database")
 

@@ -15,8 +15,8 @@ from assessments import services
 from assessments.models import Assignment, Submission
 from outbox.models import Email
 from outbox.services import deliver_email
-from tests.conftest import make_user
 from tests.essays import essay_of, submitted_essay
+from tests.helpers import make_user
 from tests.smtp import SmtpServer
 from tests.tasks import run_tasks
 

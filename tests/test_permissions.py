@@ -176,8 +176,8 @@ def ids(course, cohort, other_cohort, alice, charlie):
 def _moved_learner(cohort, other_cohort, prompt):
     """Dana wrote and shared in Tina's cohort, then moved to Otto's."""
     from reflections.models import Reflection
-    from tests.conftest import make_user
     from tests.essays import submitted_essay
+    from tests.helpers import make_user
 
     dana = make_user("dana")
     Enrolment.objects.create(cohort=cohort, learner=dana, withdrawn_at="2026-01-01T00:00Z")
@@ -190,8 +190,8 @@ def _moved_learner(cohort, other_cohort, prompt):
 
 def _learner_who_left(cohort):
     """Eve submitted in Tina's cohort, then left it, and studies nowhere now."""
-    from tests.conftest import make_user
     from tests.essays import submitted_essay
+    from tests.helpers import make_user
 
     eve = make_user("eve")
     Enrolment.objects.create(cohort=cohort, learner=eve)

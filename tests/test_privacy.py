@@ -10,8 +10,8 @@ from assessments import services as assessment
 from assessments.models import Review, Submission
 from privacy.models import AccessRecord, ErasureRequest
 from reflections.models import Reflection, ReflectionPrompt
-from tests.conftest import log_in
 from tests.essays import PDF_BYTES, submitted_essay, upload
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.django_db
 

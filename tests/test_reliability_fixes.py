@@ -9,8 +9,8 @@ from assessments import services
 from assessments.models import Moderation, Review
 from courses.models import Cohort, Enrolment
 from sessions.models import Session
-from tests.conftest import edit, inline_management, make_cohort
 from tests.essays import submitted_essay
+from tests.helpers import edit, inline_management, make_cohort
 
 pytestmark = pytest.mark.django_db
 

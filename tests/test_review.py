@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from assessments import services
 from assessments.models import Moderation, Review, StatusChange, Submission
 from courses.models import Cohort
-from tests.conftest import make_user
 from tests.essays import PDF_BYTES, essay_of, submitted_essay, upload
+from tests.helpers import make_user
 from tests.tasks import worker_runs_after
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session as DjangoSession
 
-from tests.conftest import PASSWORD, log_in
+from tests.helpers import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import PASSWORD, current_code, make_user
+from tests.helpers import PASSWORD, current_code, make_user
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

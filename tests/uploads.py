@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import inline_management
+from tests.helpers import inline_management
 
 
 def post_lesson_with_upload(client, lesson, title, upload, body=None):

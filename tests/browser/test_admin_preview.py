@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from sessions.models import Session
-from tests.browser.conftest import log_in
+from tests.browser.helpers import log_in
 
 pytestmark = [
     pytest.mark.browser,

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from assessments.models import Review, Submission
 from reflections.models import Reflection, ReflectionPrompt
-from tests.browser.conftest import ARTIFACTS, log_in, screenshot
+from tests.browser.helpers import ARTIFACTS, log_in, screenshot
 from tests.essays import submitted_essay
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from assessments.models import Submission, count_words
 from courses.models import Cohort
-from tests.browser.conftest import log_in, screenshot
-from tests.conftest import make_user
+from tests.browser.helpers import log_in, screenshot
 from tests.essays import essay_of
+from tests.helpers import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

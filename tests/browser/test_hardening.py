@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from assessments.models import Submission
 from sessions.models import Session
-from tests.browser.conftest import log_in
-from tests.conftest import edit
+from tests.browser.helpers import log_in
+from tests.helpers import edit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from django.contrib.sessions.models import Session as DjangoSession
 from playwright.sync_api import expect
 
 from reflections.models import Reflection, ReflectionPrompt
-from tests.browser.conftest import CHROMIUM, DESKTOP, log_in, screenshot
+from tests.browser.helpers import CHROMIUM, DESKTOP, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from assessments.models import Submission
 from reflections.models import Reflection
-from tests.browser.conftest import PASSWORD
+from tests.browser.helpers import PASSWORD
 from tests.essays import essay_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,7 +79,7 @@ def test_login_lesson_reflection_and_essay_with_the_keyboard_alone(
 def test_a_warning_comes_before_the_idle_logout_and_staying_works(
     page, live_server, alice, cohort, settings
 ):
-    from tests.browser.conftest import log_in
+    from tests.browser.helpers import log_in
 
     settings.SESSION_COOKIE_AGE = 5 * 60 + 2  # the warning is due after 2 seconds
     log_in(page, live_server, next_url="/sessions/3/a-personal-story-of-recovery/")
@@ -92,7 +92,7 @@ def test_a_warning_comes_before_the_idle_logout_and_staying_works(
 
 
 def test_reduced_motion_is_respected(page, live_server, alice, cohort):
-    from tests.browser.conftest import log_in
+    from tests.browser.helpers import log_in
 
     page.emulate_media(reduced_motion="reduce")
     log_in(page, live_server, next_url="/sessions/3/")

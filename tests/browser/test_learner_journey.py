@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot
+from tests.browser.helpers import DESKTOP, PHONE, log_in, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -152,7 +152,7 @@ def test_waiting_and_not_enrolled_pages_pass_axe(
 ):
     from django.utils import timezone
 
-    from tests.conftest import make_cohort
+    from tests.helpers import make_cohort
 
     make_cohort(course, "Later", start=timezone.localdate(), learners=[alice])
     axe = Axe()

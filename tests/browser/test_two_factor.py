@@ -11,8 +11,8 @@ from django_otp.oath import TOTP
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS
-from tests.conftest import PASSWORD
+from tests.browser.helpers import ARTIFACTS
+from tests.helpers import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +47,7 @@ def test_a_tutors_first_login_sets_up_the_second_factor_from_the_qr_code(page, l
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from peersupport.roles import TUTORS
-    from tests.conftest import make_user
+    from tests.helpers import make_user
 
     tutor = make_user("nina", TUTORS)
     TOTPDevice.objects.filter(user=tutor).delete()  # a brand-new staff account

@@ -12,7 +12,7 @@ from assessments.models import Assignment, Submission
 from courses.models import Course
 from reflections.models import Reflection, ReflectionPrompt
 from sessions.models import Lesson, Session
-from tests.browser.conftest import DESKTOP, log_in
+from tests.browser.helpers import DESKTOP, log_in
 from tests.essays import submitted_essay
 from tests.xss_payloads import PAYLOADS
 
