@@ -206,7 +206,7 @@ class SubmissionAdmin(CohortScopedAdmin):
         return review_page(request, submission, admin_context)
 
     class Media:
-        js = ["admin/js/markdown-preview.js"]
+        js = ["js/http.js", "admin/js/markdown-preview.js"]
         css = {"all": ["admin/css/peersupport-admin.css"]}
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse_lazy
 
 from assessments.models import ESSAY_MAX_CHARS, Review
 from peersupport.writing import VersionField, clean_long_text, refuse_nul_kindly
@@ -43,6 +44,7 @@ class ReviewForm(forms.Form):
             attrs={
                 "rows": 14,
                 "data-markdown-preview": "feedback_preview",
+                "data-markdown-preview-url": reverse_lazy("admin:markdown_preview"),
                 # Previewed as it is stored: the learners' renderer.
                 "data-markdown-profile": "learner",
             }

@@ -10,6 +10,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
@@ -214,7 +215,7 @@ class ContentAdmin(GuardedHistoryAdmin, GuardedAdmin):
     preview of every Markdown field."""
 
     class Media:
-        js = ["admin/js/markdown-preview.js"]
+        js = ["js/http.js", "admin/js/markdown-preview.js"]
         css = {"all": ["admin/css/peersupport-admin.css"]}
 
     def get_historical_record_context_helper(self, request, historical_record):
@@ -225,4 +226,5 @@ class ContentAdmin(GuardedHistoryAdmin, GuardedAdmin):
         markdown_fields = getattr(self.model, "markdown_fields", {})
         if isinstance(db_field, models.TextField) and db_field.name in markdown_fields:
             formfield.widget.attrs["data-markdown-preview"] = f"{db_field.name}_preview"
+            formfield.widget.attrs["data-markdown-preview-url"] = reverse("admin:markdown_preview")
         return formfield

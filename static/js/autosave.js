@@ -113,13 +113,8 @@
     // invisible and can't be stored: it is left out, rather than every save
     // being refused for a character the learner cannot see.
     if (sent.text.indexOf("\u0000") !== -1) { body.set("text", sent.text.replace(/\u0000/g, "")); }
-    fetch(this.form.action, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      redirect: "manual",
-      keepalive: Boolean(options && options.leaving),
-      headers: { "X-Requested-With": "fetch", "Accept": "application/json" }
+    window.peerSupportHttp.post(this.form.action, body, {
+      keepalive: Boolean(options && options.leaving)
     }).then(function (response) {
       if (response.type === "opaqueredirect" || response.status === 0 || response.status === 403) {
         self.signedOut();
@@ -226,7 +221,7 @@
     fragment.appendChild(document.createTextNode(
       "You have been logged out, so this could not be saved yet. Your text is kept in this browser: "));
     var link = document.createElement("a");
-    link.href = "/accounts/login/?next=" + encodeURIComponent(window.location.pathname);
+    link.href = document.body.dataset.loginUrl + "?next=" + encodeURIComponent(window.location.pathname);
     link.textContent = "log in again";
     fragment.appendChild(link);
     fragment.appendChild(document.createTextNode(" and it will be saved."));

@@ -12,11 +12,6 @@
   }
   window.peerSupportCountWords = countWords;  // for the browser tests
 
-  function csrfToken(form) {
-    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     var box = document.querySelector("textarea.essay-text");
     if (!box) { return; }
@@ -42,13 +37,7 @@
     button.addEventListener("click", function () {
       var body = new URLSearchParams();
       body.set("text", box.value);
-      fetch(button.dataset.previewUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        redirect: "manual",
-        headers: { "X-CSRFToken": csrfToken(form) },
-        body: body
-      }).then(function (response) {
+      window.peerSupportHttp.post(button.dataset.previewUrl, body).then(function (response) {
         if (!response.ok) { throw new Error(String(response.status)); }
         return response.json();
       }).then(function (data) {

@@ -41,13 +41,7 @@
 
   function stay() {
     var box = document.querySelector("[data-idle-warning]");
-    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
-    fetch(document.body.dataset.keepAliveUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      redirect: "manual",
-      headers: { "X-CSRFToken": token ? token.value : "" }
-    }).then(function (response) {
+    window.peerSupportHttp.post(document.body.dataset.keepAliveUrl).then(function (response) {
       if (response.ok) { box.hidden = true; schedule(); }
     });
   }

@@ -6,11 +6,6 @@
   "use strict";
   var DELAY_MS = 400;
 
-  function csrfToken() {
-    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
   function previewBox(textarea) {
     var row = document.querySelector(".field-" + textarea.dataset.markdownPreview);
     if (!row) { return null; }
@@ -30,7 +25,7 @@
     var box = previewBox(textarea);
     if (!box) { return; }
     var timer = null;
-    var url = document.body.dataset.markdownPreviewUrl || "/admin/markdown-preview/";
+    var url = textarea.dataset.markdownPreviewUrl;  // set by the form (the admin's preview view)
     textarea.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
@@ -38,12 +33,7 @@
         body.set("text", textarea.value);
         // The renderer's profile the text is stored with (tutors' feedback: "learner").
         body.set("profile", textarea.dataset.markdownProfile || "content");
-        fetch(url, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "X-CSRFToken": csrfToken() },
-          body: body
-        }).then(function (response) {
+        window.peerSupportHttp.post(url, body).then(function (response) {
           if (!response.ok) { throw new Error(response.status); }
           return response.json();
         }).then(function (data) {
