@@ -147,3 +147,10 @@ def test_the_cohort_list_says_what_to_do_next_too(coordinator_client, course):
     make_cohort(course, "Next week", start=timezone.localdate() + timedelta(days=7))
     html = coordinator_client.get("/admin/courses/cohort/").content.decode()
     assert "What to do next" in html and "“Next week” starts on" in html
+
+
+def test_an_empty_progress_report_spans_every_column(coordinator_client, course):
+    cohort = make_cohort(course, "Empty")
+    html = coordinator_client.get(f"/admin/courses/cohort/{cohort.pk}/progress/").content.decode()
+    columns = html.split("<thead>")[1].split("</thead>")[0].count("<th ")
+    assert columns == 7 and f'colspan="{columns}"' in html

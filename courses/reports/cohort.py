@@ -31,8 +31,29 @@ class LearnerProgress:
         return learner.get_full_name() or learner.username
 
 
-# The chart's geometry, in SVG user units: a label, the bar, the count.
-BAR_X, BAR_SPAN, ROW_HEIGHT = 70, 450, 10
+@dataclass(frozen=True)
+class ChartGeometry:
+    """The progress chart's layout, in SVG user units: each row has a label,
+    then the bar, then the count. The template draws with these alone."""
+
+    width: int = 600
+    row_height: int = 10
+    bar_x: int = 70  # after the label
+    bar_span: int = 450  # a bar for 100%
+    bar_height: int = 7
+    gap: int = 10  # between a full bar and the count
+    font_size: int = 6
+
+    @property
+    def count_x(self) -> int:
+        return self.bar_x + self.bar_span + self.gap
+
+    @property
+    def text_y(self) -> int:
+        return self.bar_height  # text sits on the bar's baseline
+
+
+GEOMETRY = ChartGeometry()
 
 
 @dataclass(frozen=True)
@@ -40,10 +61,15 @@ class SessionBar:
     session: Session
     completed: int
     percent: int
+    row: int = 0  # its place in the chart, from the top
 
     @property
     def width(self) -> float:
-        return BAR_SPAN * self.percent / 100
+        return GEOMETRY.bar_span * self.percent / 100
+
+    @property
+    def y(self) -> int:
+        return GEOMETRY.row_height * self.row
 
 
 @dataclass(frozen=True)
@@ -57,9 +83,17 @@ class CohortReport:
     def active_count(self) -> int:
         return sum(1 for row in self.rows if row.enrolment.is_active)
 
+    geometry: ChartGeometry = GEOMETRY
+
     @property
     def chart_height(self) -> int:
-        return ROW_HEIGHT * len(self.bars)
+        return self.geometry.row_height * len(self.bars)
+
+    @property
+    def column_count(self) -> int:
+        """The learners table's columns: name, status, sessions, reflections,
+        one per assignment, last active."""
+        return 5 + len(self.assignments)
 
 
 def cohort_report(cohort: Cohort) -> CohortReport:
@@ -102,10 +136,13 @@ def cohort_report(cohort: Cohort) -> CohortReport:
     ]
     total = len(active_ids)
     bars = [
-        SessionBar(s, per_session.get(s.pk, 0), round(100 * per_session.get(s.pk, 0) / total))
-        if total
-        else SessionBar(s, 0, 0)
-        for s in sessions
+        SessionBar(
+            s,
+            per_session.get(s.pk, 0),
+            round(100 * per_session.get(s.pk, 0) / total) if total else 0,
+            row,
+        )
+        for row, s in enumerate(sessions)
     ]
     return CohortReport(cohort, rows, bars, assignments)
 
