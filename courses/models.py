@@ -2,6 +2,8 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import User, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -13,6 +15,9 @@ from peersupport.copies import (
     values_of,
 )
 from peersupport.models import CourseContent
+
+# The course has eleven sessions, numbered 1 to 11.
+COURSE_SESSION_COUNT = 11
 
 
 class CourseQuerySet(VersionHolderQuerySet):
@@ -47,8 +52,35 @@ class Course(VersionHolder, CourseContent):
     structure_version = models.UUIDField(default=uuid.uuid4, editable=False)
     version_field = "structure_version"
 
+    # The completion rule (completion/rule.py): what a learner must do to
+    # complete the course and be given a certificate.
+    completion_sessions_attended = models.PositiveSmallIntegerField(
+        "Sessions to attend",
+        default=9,
+        validators=[MaxValueValidator(COURSE_SESSION_COUNT)],
+        help_text="How many of the sessions a learner must attend (or catch up on, below).",
+    )
+    completion_required_sessions = models.JSONField(
+        "Sessions everyone must attend",
+        default=list,
+        blank=True,
+        help_text="Session numbers, for example [1, 6, 11]; empty when none is required.",
+    )
+    completion_caught_up_counts = models.BooleanField(
+        "A missed session counts when caught up",
+        default=True,
+        help_text="On: a session a tutor has signed off as caught up counts as attended.",
+    )
+    completion_assignments_passed = models.BooleanField(
+        "Both assignments must be passed", default=True
+    )
+
     markdown_fields = {"overview": "overview_html", "resources": "resources_html"}
-    content_fields = ("title", "overview", "resources")
+    content_fields = (
+        "title", "overview", "resources", "completion_sessions_attended",
+        "completion_required_sessions", "completion_caught_up_counts",
+        "completion_assignments_passed",
+    )  # fmt: skip
 
     objects = CourseQuerySet.as_manager()
     history = HistoricalRecords(
@@ -57,6 +89,19 @@ class Course(VersionHolder, CourseContent):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        required = self.completion_required_sessions
+        if not isinstance(required, list) or not all(
+            isinstance(n, int) and 1 <= n <= COURSE_SESSION_COUNT for n in required
+        ):
+            raise ValidationError(
+                {
+                    "completion_required_sessions": "Give session numbers from 1 to "
+                    f"{COURSE_SESSION_COUNT} in square brackets, for example [1, 6, 11]."
+                }
+            )
 
 
 class CohortQuerySet(VersionHolderQuerySet):

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sessions.apps.CourseSessionsConfig",
     "reflections",
     "assessments",
+    "completion",
     "privacy",
 ]
 

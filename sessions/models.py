@@ -12,11 +12,10 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from courses.models import PartOfTheCourse
+from courses.models import COURSE_SESSION_COUNT, PartOfTheCourse
 from peersupport.models import CourseContent
 from peersupport.uploads import UnsafeArchive, peek_into_zip, shorten_file_name
 
-COURSE_SESSION_COUNT = 11
 
 
 class Session(PartOfTheCourse, CourseContent):

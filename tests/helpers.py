@@ -35,6 +35,7 @@ ROLE_MIGRATIONS = [
     "assessments.migrations.0004_grant_assessment_roles",
     "privacy.migrations.0002_grant_privacy_roles",
     "outbox.migrations.0002_grant_outbox_roles",
+    "completion.migrations.0002_grant_completion_roles",
 ]
 
 

@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -26,6 +26,7 @@ from peersupport.admin import (
     GuardedAdmin,
 )
 from peersupport.signals import todo_for
+from peersupport.spreadsheets import csv_download
 
 
 class SessionReleaseInline(admin.TabularInline):
@@ -162,10 +163,8 @@ class CohortAdmin(GuardedAdmin):
 
     def progress_csv_view(self, request, cohort_id):
         cohort = self._cohort(request, cohort_id)
-        response = HttpResponse(report_csv(cohort_report(cohort)), content_type="text/csv")
         stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="progress-{cohort.pk}-{stamp}.csv"'
-        return response
+        return csv_download(report_csv(cohort_report(cohort)), f"progress-{cohort.pk}-{stamp}.csv")
 
     def import_view(self, request, cohort_id):
         cohort = self._cohort(request, cohort_id)

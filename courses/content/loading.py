@@ -52,7 +52,12 @@ def load_course(directory: Path = DEFAULT_CONTENT_DIR, force: bool = False) -> L
             force,
             Course,
             {"slug": source.slug},
-            {"title": source.title, "overview": source.overview, "resources": source.resources},
+            {
+                "title": source.title,
+                "overview": source.overview,
+                "resources": source.resources,
+                **source.completion.as_course_values(),
+            },
         )
         sessions_by_number = {}
         for session_source in source.sessions:

@@ -18,7 +18,7 @@ database is left as it was.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import frontmatter
@@ -85,6 +85,24 @@ class AssignmentSource:
     discussed_in_session: int | None
 
 
+@dataclass(frozen=True)
+class CompletionRuleSource:
+    """``completion:`` in course.md; each key may be left out for its default."""
+
+    sessions_attended: int = 9
+    required_sessions: tuple[int, ...] = ()
+    caught_up_counts: bool = True
+    assignments_passed: bool = True
+
+    def as_course_values(self) -> dict:
+        return {
+            "completion_sessions_attended": self.sessions_attended,
+            "completion_required_sessions": list(self.required_sessions),
+            "completion_caught_up_counts": self.caught_up_counts,
+            "completion_assignments_passed": self.assignments_passed,
+        }
+
+
 @dataclass
 class CourseSource:
     slug: str
@@ -93,6 +111,7 @@ class CourseSource:
     resources: str
     sessions: list[SessionSource]
     assignments: list[AssignmentSource]
+    completion: CompletionRuleSource = field(default_factory=CompletionRuleSource)
 
 
 # ---------------------------------------------------------------- reading
@@ -116,6 +135,42 @@ def read_course(directory: Path) -> CourseSource:
         resources=resources,
         sessions=sorted(sessions, key=lambda s: s.number),
         assignments=sorted(assignments, key=lambda a: a.number),
+        completion=_completion_rule(course_meta, directory / "course.md"),
+    )
+
+
+def _completion_rule(meta: dict, path: Path) -> CompletionRuleSource:
+    """The completion rule from course.md's ``completion:`` (the defaults for
+    whatever it leaves out)."""
+    given = meta.get("completion") or {}
+    if not isinstance(given, dict):
+        raise ContentError(path, "'completion' must be a list of 'key: value' lines")
+    unknown = set(given) - {f.name for f in fields(CompletionRuleSource)}
+    if unknown:
+        raise ContentError(path, f"'completion' has unknown keys: {', '.join(sorted(unknown))}")
+    default = CompletionRuleSource()
+    required = given.get("required_sessions") or []
+    if not isinstance(required, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= COURSE_SESSION_COUNT
+        for n in required
+    ):
+        raise ContentError(
+            path,
+            f"'required_sessions' must be a list of session numbers from 1 to "
+            f"{COURSE_SESSION_COUNT}, like [1, 6, 11]",
+        )
+    flags = {}
+    for key in ("caught_up_counts", "assignments_passed"):
+        value = given.get(key, getattr(default, key))
+        if not isinstance(value, bool):
+            raise ContentError(path, f"'{key}' must be true or false, not {value!r}")
+        flags[key] = value
+    return CompletionRuleSource(
+        sessions_attended=_int(
+            given, "sessions_attended", path, 0, COURSE_SESSION_COUNT, default.sessions_attended
+        ),
+        required_sessions=tuple(sorted(set(required))),
+        **flags,
     )
 
 

@@ -60,7 +60,17 @@ def write_course(directory: Path, course: Course) -> int:
         path.write_text(text, encoding="utf-8")
         written += 1
 
-    write(directory / "course.md", {"title": course.title, "slug": course.slug}, course.overview)
+    rule = {
+        "sessions_attended": course.completion_sessions_attended,
+        "required_sessions": list(course.completion_required_sessions or []),
+        "caught_up_counts": course.completion_caught_up_counts,
+        "assignments_passed": course.completion_assignments_passed,
+    }
+    write(
+        directory / "course.md",
+        {"title": course.title, "slug": course.slug, "completion": rule},
+        course.overview,
+    )
     write(directory / "resources.md", {"title": "Useful Resources"}, course.resources)
 
     sessions = Session.objects.filter(course=course).order_by("number")

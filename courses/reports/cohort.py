@@ -3,8 +3,6 @@
 Counts only: the report never carries what a learner wrote.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +11,7 @@ from django.db.models import Count, Max
 from assessments.models import Assignment
 from assessments.status import NOT_STARTED, states_for
 from courses.models import Cohort, Enrolment
+from peersupport.spreadsheets import csv_text
 from reflections.models import Reflection
 from sessions.models import Session, SessionCompletion
 
@@ -172,34 +171,27 @@ def _latest(*moments):
 
 
 def report_csv(report: CohortReport) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "Learner",
-            "Email",
-            "Status",
-            "Sessions completed",
-            "Reflections written",
-            *[f"Assignment {a.number}" for a in report.assignments],
-            "Last active",
-        ]
-    )
-    for row in report.rows:
-        writer.writerow(
+    header = [
+        "Learner",
+        "Email",
+        "Status",
+        "Sessions completed",
+        "Reflections written",
+        *[f"Assignment {a.number}" for a in report.assignments],
+        "Last active",
+    ]
+    return csv_text(
+        header,
+        (
             [
-                _csv_safe(row.name),
-                _csv_safe(row.enrolment.learner.email),
+                row.name,
+                row.enrolment.learner.email,
                 "Enrolled" if row.enrolment.is_active else "Withdrawn",
                 row.sessions_completed,
                 row.reflections_written,
                 *row.assignment_statuses,
                 row.last_active.isoformat(timespec="minutes") if row.last_active else "",
             ]
-        )
-    return out.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    """Stop a spreadsheet treating a name like '=HYPERLINK(...)' as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+            for row in report.rows
+        ),
+    )
