@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 
+from peersupport.people import display_name
+
 simple_history.register(
     get_user_model(),
     app="accounts",
@@ -37,4 +39,4 @@ class Profile(models.Model):
 def name_on_certificate(user) -> str:
     """The learner's chosen name for certificates, else their full name."""
     profile = Profile.objects.filter(user=user).first()
-    return (profile.name_on_certificate if profile else "") or user.get_full_name() or user.username
+    return (profile.name_on_certificate if profile else "") or display_name(user)

@@ -14,6 +14,7 @@ from assessments.views import attachment_response
 from courses.models import Cohort, Enrolment
 from courses.staff import CohortScopedAdmin
 from peersupport.admin import ContentAdmin, object_id_or_404, rendered_preview
+from peersupport.people import display_name
 from peersupport.signals import announce_work_read
 
 
@@ -112,7 +113,7 @@ class SubmissionAdmin(CohortScopedAdmin):
 
     @admin.display(description="Learner", ordering="learner__last_name")
     def learner_name(self, submission):
-        return submission.learner.get_full_name() or submission.learner.username
+        return display_name(submission.learner)
 
     @admin.display(description="Assignment", ordering="assignment__number")
     def assignment_number(self, submission):
@@ -135,7 +136,7 @@ class SubmissionAdmin(CohortScopedAdmin):
     def reviewer(self, submission):
         if submission.claimed_by is None or submission.status != Submission.Status.SUBMITTED:
             return "—"
-        return submission.claimed_by.get_full_name() or submission.claimed_by.username
+        return display_name(submission.claimed_by)
 
     # ------------------------------------------------------------ actions
 
@@ -237,14 +238,14 @@ class ModerationAdmin(CohortScopedAdmin):
 
         submission = moderation.review.submission
         url = reverse("admin:assessments_submission_change", args=[submission.pk])
-        name = submission.learner.get_full_name() or submission.learner.username
+        name = display_name(submission.learner)
         return format_html(
             '<a href="{}">{}: assignment {}</a>', url, name, submission.assignment.number
         )
 
     @admin.display(description="Reviewed by")
     def reviewer(self, moderation):
-        return moderation.review.tutor.get_full_name() or moderation.review.tutor.username
+        return display_name(moderation.review.tutor)
 
     @admin.display(description="Decision")
     def decision(self, moderation):

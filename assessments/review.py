@@ -20,6 +20,7 @@ from django.utils import timezone
 from assessments import services
 from assessments.forms import ModerationForm, ReviewForm
 from assessments.models import Moderation, Review, Submission
+from peersupport.people import display_name
 from peersupport.signals import announce_work_read
 
 TEMPLATE = "admin/assessments/submission/review.html"
@@ -135,7 +136,7 @@ def _released_meanwhile(review) -> str:
     if review is None or not review.is_released:
         return "This essay’s review is closed, so your feedback was not saved."
     by = review.released_by
-    who = (by.get_full_name() or by.username) if by else "Another tutor"
+    who = display_name(by) if by else "Another tutor"
     when = timezone.localtime(review.released_at)
     return (
         f"{who} released feedback on this essay on {when:%-d %B at %H:%M}, before your "
@@ -148,7 +149,7 @@ def _context(request, page: ReviewPage) -> dict:
     submission = page.submission
     learner = submission.learner
     return {
-        "title": f"{learner.get_full_name() or learner.username}: "
+        "title": f"{display_name(learner)}: "
         f"assignment {submission.assignment.number}, attempt {submission.attempt}",
         "submission": submission,
         "range": services.word_range(submission),

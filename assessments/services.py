@@ -18,6 +18,7 @@ from courses.learner import dates
 from courses.learner.access import course_access_for
 from courses.models import Cohort
 from outbox.services import queue_email
+from peersupport.people import display_name
 from peersupport.roles import is_tutor
 from peersupport.writing import SavedVersion, WritingConflict, is_blank, is_stale
 
@@ -38,7 +39,7 @@ class ReviewConflict(AssessmentError):
     def __init__(self, theirs: Review):
         self.theirs = theirs
         super().__init__(
-            f"{theirs.tutor.get_full_name() or theirs.tutor.username} saved feedback on this "
+            f"{display_name(theirs.tutor)} saved feedback on this "
             "essay while you were writing yours. Nothing you wrote is lost: compare the two "
             "below, then save again."
         )

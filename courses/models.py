@@ -15,6 +15,7 @@ from peersupport.copies import (
     values_of,
 )
 from peersupport.models import CourseContent
+from peersupport.people import display_name
 
 # The course has eleven sessions, numbered 1 to 11.
 COURSE_SESSION_COUNT = 11
@@ -360,7 +361,7 @@ class Learner(User):
         ordering = ["last_name", "first_name", "username"]
 
     def __str__(self):
-        return self.get_full_name() or self.username
+        return display_name(self)
 
 
 # The account's history (accounts/models.py registers it on User) is the

@@ -4,6 +4,7 @@ from django.utils import timezone
 from outbox import services
 from outbox.models import Email
 from peersupport.admin import GuardedAdmin
+from peersupport.people import display_name
 
 
 @admin.register(Email)
@@ -36,7 +37,7 @@ class EmailAdmin(GuardedAdmin):
 
     @admin.display(description="To", ordering="recipient__last_name")
     def recipient_name(self, email):
-        name = email.recipient.get_full_name() or email.recipient.username
+        name = display_name(email.recipient)
         return f"{name} <{email.recipient.email}>" if email.recipient.email else name
 
     @admin.display(description="Next try", ordering="next_attempt_at")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from peersupport.admin import GuardedAdmin, PeopleHistoryAdmin
+from peersupport.people import display_name
 from privacy import services
 from privacy.models import ErasureRequest
 
@@ -22,7 +23,7 @@ class ErasureRequestAdmin(PeopleHistoryAdmin, GuardedAdmin):
     @admin.display(description="Learner")
     def learner_name(self, erasure_request):
         learner = erasure_request.learner
-        return learner.get_full_name() or learner.username
+        return display_name(learner)
 
     @admin.action(description="Confirm and erase these accounts", permissions=["change"])
     def erase_accounts(self, request, queryset):

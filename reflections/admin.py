@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from peersupport.admin import ContentAdmin, GuardedAdmin, rendered_preview
+from peersupport.people import display_name
 from peersupport.signals import announce_work_read
 from reflections.models import Reflection, ReflectionPrompt
 
@@ -57,7 +58,7 @@ class SharedReflectionAdmin(GuardedAdmin):
 
     @admin.display(description="Learner", ordering="learner__last_name")
     def learner_name(self, reflection):
-        return reflection.learner.get_full_name() or reflection.learner.username
+        return display_name(reflection.learner)
 
     @admin.display(description="Session", ordering="prompt__session__number")
     def session_number(self, reflection):

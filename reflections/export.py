@@ -4,10 +4,12 @@ from itertools import groupby
 
 from django.utils import timezone
 
+from peersupport.people import display_name
+
 
 def journal_markdown(learner, reflections) -> str:
     """``reflections`` in course order (Reflection.objects.in_course_order())."""
-    name = learner.get_full_name() or learner.get_username()
+    name = display_name(learner)
     lines = [
         "# My reflective journal",
         "",

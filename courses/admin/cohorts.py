@@ -25,6 +25,7 @@ from courses.reports.cohort import cohort_report, report_csv
 from peersupport.admin import (
     GuardedAdmin,
 )
+from peersupport.people import display_name
 from peersupport.signals import todo_for
 from peersupport.spreadsheets import csv_download
 
@@ -64,7 +65,7 @@ class EnrolmentInline(admin.TabularInline):
 
     @admin.display(description="Learner")
     def learner_link(self, enrolment):
-        return str(enrolment.learner.get_full_name() or enrolment.learner.username)
+        return str(display_name(enrolment.learner))
 
     @admin.display(description="Email")
     def learner_email(self, enrolment):
@@ -98,7 +99,7 @@ class CohortAdmin(GuardedAdmin):
 
     @admin.display(description="Tutors")
     def tutor_names(self, cohort):
-        return ", ".join(t.get_full_name() or t.username for t in cohort.tutors.all()) or "—"
+        return ", ".join(display_name(t) for t in cohort.tutors.all()) or "—"
 
     @admin.display(description="Learners", ordering="active_learners")
     def learner_count(self, cohort):

@@ -26,6 +26,7 @@ from courses.staff import CohortScopedAdmin
 from peersupport.admin import (
     PeopleHistoryAdmin,
 )
+from peersupport.people import display_name
 from peersupport.writing import FullLengthFieldsMixin
 
 
@@ -51,7 +52,7 @@ class EnrolmentAdmin(PeopleHistoryAdmin, CohortScopedAdmin):
 
     @admin.display(description="Learner", ordering="learner__last_name")
     def learner_name(self, enrolment):
-        return enrolment.learner.get_full_name() or enrolment.learner.username
+        return display_name(enrolment.learner)
 
     @admin.display(description="Email", ordering="learner__email")
     def learner_email(self, enrolment):

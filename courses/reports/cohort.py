@@ -11,6 +11,7 @@ from django.db.models import Count, Max
 from assessments.models import Assignment
 from assessments.status import NOT_STARTED, states_for
 from courses.models import Cohort, Enrolment
+from peersupport.people import display_name
 from peersupport.spreadsheets import csv_text
 from reflections.models import Reflection
 from sessions.models import Session, SessionCompletion
@@ -27,7 +28,7 @@ class LearnerProgress:
     @property
     def name(self) -> str:
         learner = self.enrolment.learner
-        return learner.get_full_name() or learner.username
+        return display_name(learner)
 
 
 @dataclass(frozen=True)
