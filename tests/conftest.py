@@ -41,6 +41,13 @@ def empty_database(db):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def staff_pass_the_second_step(monkeypatch):
     """``client.force_login(staff)`` gives a login that has passed the second
     step too, as signing in with password and code does (accounts/)."""

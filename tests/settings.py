@@ -31,3 +31,9 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 # Every read of a process's copy of the course or a cohort is compared with
 # the database: a write path that forgets to change a version fails loudly.
 COPIES_CHECK = True
+
+# The test process keeps its cache in memory, whatever REDIS_URL says (the
+# tests of several processes give theirs Redis), and each test starts with it
+# empty (tests/conftest.py): a rate limit counted in one test never decides
+# another.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

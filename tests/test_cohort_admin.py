@@ -133,6 +133,9 @@ def test_admin_changelists_queries_do_not_grow_with_rows(coordinator_client, cou
     cohort = make_cohort(course, "Big")
     add_learners(cohort, 3, "small")
     url = url.format(cohort=cohort.pk)
+    # The front page's storage check is cached for a while (peersupport/
+    # orphans.py): the first page of a fresh cache runs it, the rest do not.
+    coordinator_client.get(url)
     with CaptureQueriesContext(connection) as few:
         assert coordinator_client.get(url).status_code == 200
     for index in range(20):
