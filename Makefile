@@ -7,11 +7,11 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve bench test install chromium nginx lint format clean
+.PHONY: run serve bench test install chromium nginx pango lint format clean
 
 # The development server, with the task worker (the mail queue) beside it:
 # both stop together when runserver stops (Ctrl-C).
-run: install
+run: install pango
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_course
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py seed_demo
@@ -29,7 +29,7 @@ run: install
 # task worker; Ctrl-C stops all three (deploy/serve). Against DATABASE_URL
 # (SQLite by default); set DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS as in
 # production, and DJANGO_SECURE_SSL_REDIRECT=0 for plain HTTP.
-serve: install nginx
+serve: install nginx pango
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
 	PY=$(PY) HOST=$(HOST) PORT=$(PORT) bash deploy/serve
@@ -40,7 +40,7 @@ bench: install
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
 	$(PY) bench/run.py
 
-test: install chromium nginx
+test: install chromium nginx pango
 	$(PY) -m pytest
 
 install: $(STAMP)
@@ -69,6 +69,16 @@ nginx:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx; \
+	fi
+
+# Certificates are PDFs made by WeasyPrint, which draws text with Debian's
+# Pango; DejaVu is the font the certificate names first.
+pango:
+	@if ! ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1 || [ ! -d /usr/share/fonts/truetype/dejavu ]; then \
+		echo "Installing Debian's Pango and DejaVu fonts (certificates are made with WeasyPrint)"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; \
 	fi
 
 lint: install

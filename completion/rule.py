@@ -11,6 +11,8 @@ ask here.
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
 from assessments.models import Review, Submission
 from completion.models import Attendance
 from courses.models import Course, Enrolment, SessionRelease
@@ -155,9 +157,7 @@ def standings_for(cohort, enrolments: list[Enrolment]) -> dict[int, Standing]:
     queries whatever their number."""
     course = cohort.course
     session_count = course.sessions.count()
-    numbers = list(
-        course.assignments.order_by("number").values_list("number", flat=True)
-    )
+    numbers = list(course.assignments.order_by("number").values_list("number", flat=True))
     marks = marks_for([e.pk for e in enrolments])
     passes = passes_for([e.learner_id for e in enrolments])
     return {
@@ -187,8 +187,6 @@ def completed_on(enrolment: Enrolment, learner_standing: Standing) -> date | Non
         .first()
     )
     if released is not None:
-        from django.utils import timezone
-
         days.append(timezone.localtime(released).date())
     return max(days) if days else None
 

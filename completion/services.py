@@ -11,8 +11,10 @@ from accounts.models import name_on_certificate
 from completion import rule
 from completion.models import Attendance, Certificate
 from courses.models import Enrolment
+from peersupport.people import display_name
 
 Status = Attendance.Status
+CATCH_UP_NOTE_MAX = Attendance._meta.get_field("catch_up_note").max_length
 
 
 class CompletionError(Exception):
@@ -31,6 +33,11 @@ def mark(enrolment: Enrolment, session, status: str, by, catch_up_note: str = ""
     catch_up_note = catch_up_note.strip()
     if status == Status.CAUGHT_UP and not catch_up_note:
         raise CompletionError("Say in a short note what catch-up work was done.")
+    if len(catch_up_note) > CATCH_UP_NOTE_MAX:
+        raise CompletionError(
+            f"Please keep the catch-up note to {CATCH_UP_NOTE_MAX} characters "
+            f"(it has {len(catch_up_note)})."
+        )
     attendance, _ = Attendance.objects.select_for_update().get_or_create(
         enrolment=enrolment, session=session, defaults={"status": status, "marked_by": by}
     )
@@ -42,21 +49,21 @@ def mark(enrolment: Enrolment, session, status: str, by, catch_up_note: str = ""
 
 
 @transaction.atomic
-def mark_everyone_present(cohort, session, by) -> int:
+def mark_everyone_present(cohort, session, by) -> list[int]:
     """Everyone in the cohort not marked yet is present: the tutor then marks
-    the exceptions. Returns how many were marked."""
+    the exceptions. Returns the enrolments marked."""
     marked = set(
         Attendance.objects.filter(enrolment__cohort=cohort, session=session).values_list(
             "enrolment_id", flat=True
         )
     )
-    added = 0
+    added = []
     for enrolment in cohort.enrolments.active().exclude(pk__in=marked):
         # One save each, so the history says who marked whom.
         Attendance.objects.create(
             enrolment=enrolment, session=session, status=Status.PRESENT, marked_by=by
         )
-        added += 1
+        added.append(enrolment.pk)
     return added
 
 
@@ -96,6 +103,11 @@ def withdraw_apologies(enrolment: Enrolment, session) -> bool:
 # ---------------------------------------------------------------- certificates
 
 
+# A full name can be longer than a certificate prints (two fields of 150
+# characters); a name the learner chose cannot.
+NAME_MAX = Certificate._meta.get_field("name").max_length
+
+
 def issue(cohort, enrolment_ids, by) -> tuple[list[Certificate], list[str]]:
     """Issue a certificate to each of these learners who meets the rule and
     has none yet. Returns the certificates and, for the others, why not."""
@@ -106,7 +118,7 @@ def issue(cohort, enrolment_ids, by) -> tuple[list[Certificate], list[str]]:
     issued, refused = [], []
     for enrolment in enrolments:
         learner = enrolment.learner
-        name = learner.get_full_name() or learner.username
+        name = display_name(learner)
         learner_standing = standings[enrolment.pk]
         if not learner_standing.complete:
             refused.append(
@@ -120,7 +132,7 @@ def issue(cohort, enrolment_ids, by) -> tuple[list[Certificate], list[str]]:
             issued.append(
                 Certificate.objects.create(
                     enrolment=enrolment,
-                    name=name_on_certificate(learner),
+                    name=name_on_certificate(learner)[:NAME_MAX],
                     course_title=cohort.course.title,
                     completed_on=rule.completed_on(enrolment, learner_standing)
                     or timezone.localdate(),

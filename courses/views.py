@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 
+from completion.models import Certificate
+from completion.rule import learner_standing
 from courses.dashboard import assignments_due, course_progress
 from courses.learner.access import learner_page
 from courses.models import Course
@@ -9,6 +11,16 @@ from courses.models import Course
 @learner_page
 def dashboard(request):
     access = request.access
+    assignments = assignments_due(request.user, access)
+    passed = {
+        due.assignment.number for due in assignments if due.state and due.state.code == "passed"
+    }
+    standing = learner_standing(access, passed)
+    certificate = (
+        Certificate.objects.live().filter(enrolment_id=access.enrolment_id).first()
+        if standing is not None and standing.complete
+        else None
+    )
     return render(
         request,
         "courses/dashboard.html",
@@ -18,7 +30,9 @@ def dashboard(request):
             "cohort": access.cohort,
             "tutors": access.tutors,
             "progress": course_progress(request.user, access),
-            "assignments": assignments_due(request.user, access),
+            "assignments": assignments,
+            "standing": standing,
+            "certificate": certificate,
         },
     )
 

@@ -342,6 +342,9 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # Lock-outs are warnings; routine login bookkeeping is not worth a line.
         "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every step of making a certificate.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

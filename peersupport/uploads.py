@@ -274,3 +274,17 @@ def _zip_directory_size(file) -> tuple[int, int]:
             raise UnsafeArchive("damaged")
         *_, entries, directory_size, _ = _ZIP64_EOCD.unpack(record)
     return entries, directory_size
+
+
+# ---------------------------------------------------------------- pictures
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+JPEG_SIGNATURE = b"\xff\xd8\xff"
+
+
+def is_image(upload) -> bool:
+    """Whether ``upload`` is a PNG or JPEG picture, by its first bytes."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    return head.startswith((PNG_SIGNATURE, JPEG_SIGNATURE))

@@ -6,6 +6,7 @@ from peersupport import views
 
 urlpatterns = [
     path("", include("courses.urls")),
+    path("", include("completion.urls")),
     path("sessions/", include("sessions.urls")),
     path("journal/", include("reflections.urls")),
     path("assignments/", include("assessments.urls")),

@@ -9,9 +9,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Profile
 from assessments.models import Review, StatusChange, Submission
+from completion.models import Attendance, Certificate
 from courses.models import DeadlineExtension, Enrolment
 from outbox.models import Email
+from peersupport.people import display_name
 from privacy.models import AccessRecord, ErasureRequest
 from reflections.export import journal_markdown
 from reflections.models import Reflection
@@ -89,6 +92,25 @@ def data_export(learner) -> bytes:
             )
         put_json("essays.json", essays)
         put_json(
+            "attendance.json",
+            [
+                {"session": a.session.number, "status": a.get_status_display(),
+                 "your_apology_note": a.apology_note, "catch_up_note": a.catch_up_note,
+                 "marked_at": a.marked_at}
+                for a in Attendance.objects.filter(enrolment__learner=learner)
+                .select_related("session").order_by("session__number", "pk")
+            ],
+        )  # fmt: skip
+        put_json(
+            "certificates.json",
+            [
+                {"code": c.code, "name": c.name, "course": c.course_title,
+                 "completed_on": c.completed_on, "issued_at": c.issued_at,
+                 "checkable_online": c.verification_enabled, "withdrawn_at": c.withdrawn_at}
+                for c in Certificate.objects.filter(enrolment__learner=learner)
+            ],
+        )  # fmt: skip
+        put_json(
             "emails.json",
             [
                 {"what": e.description, "queued_at": e.created_at, "status": e.status,
@@ -164,7 +186,7 @@ def grouped_access(learner):
 def _name(user) -> str:
     if user is None:
         return "A former member of staff"
-    return user.get_full_name() or user.username
+    return display_name(user)
 
 
 def request_erasure(learner) -> ErasureRequest:
@@ -186,6 +208,14 @@ def erase(erasure_request: ErasureRequest, coordinator) -> None:
     SessionCompletion.objects.filter(learner=learner).delete()
     AccessRecord.objects.filter(learner=learner).delete()
     Email.objects.filter(recipient=learner).delete()  # nothing more goes to them
+    # Attendance and certificates are the record of the course: kept, without
+    # the learner's own note or name; a certificate can no longer be checked.
+    Attendance.objects.filter(enrolment__learner=learner).update(apology_note="")
+    Certificate.objects.filter(enrolment__learner=learner).update(
+        name="", verification_enabled=False
+    )
+    Certificate.history.filter(enrolment__learner=learner).update(name="")
+    Profile.objects.filter(user=learner).delete()
     for draft in Submission.objects.filter(learner=learner, status=Submission.Status.DRAFT):
         StatusChange.objects.filter(submission=draft).delete()
         _delete_file(draft)

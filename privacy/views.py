@@ -5,7 +5,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.models import name_on_certificate
 from accounts.second_factor import has_second_factor
+from completion.models import Certificate
 from privacy import services
 from privacy.models import ErasureRequest
 
@@ -19,6 +21,8 @@ def account(request):
         {
             "access": services.grouped_access(request.user),
             "has_second_factor": has_second_factor(request.user),
+            "certificates": Certificate.objects.filter(enrolment__learner=request.user),
+            "name_on_certificate": name_on_certificate(request.user),
             "erasure": ErasureRequest.objects.filter(
                 learner=request.user, status=ErasureRequest.Status.REQUESTED
             ).first(),

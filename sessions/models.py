@@ -14,8 +14,13 @@ from simple_history.models import HistoricalRecords
 
 from courses.models import COURSE_SESSION_COUNT, PartOfTheCourse
 from peersupport.models import CourseContent
-from peersupport.uploads import UnsafeArchive, peek_into_zip, shorten_file_name
-
+from peersupport.uploads import (
+    JPEG_SIGNATURE,
+    PNG_SIGNATURE,
+    UnsafeArchive,
+    peek_into_zip,
+    shorten_file_name,
+)
 
 
 class Session(PartOfTheCourse, CourseContent):
@@ -177,9 +182,9 @@ def _looks_like(upload, extension: str, head: bytes) -> bool:
     if extension == "rtf":
         return head.startswith(b"{\\rtf")
     if extension == "png":
-        return head.startswith(b"\x89PNG\r\n\x1a\n")
+        return head.startswith(PNG_SIGNATURE)
     if extension in ("jpg", "jpeg"):
-        return head.startswith(b"\xff\xd8\xff")
+        return head.startswith(JPEG_SIGNATURE)
     if extension == "mp3":
         # An ID3 tag, or straight into an MPEG audio frame (11 sync bits).
         return head.startswith(b"ID3") or (

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from completion.models import Attendance
 from courses.learner.access import learner_page
 from peersupport.writing import private_file_response
 from reflections.services import PromptAnswer, prompt_answers
@@ -18,12 +19,27 @@ def _get_session(request, number: int) -> Session:
 
 
 def _not_open_yet(request, session, lesson=None):
-    """What a learner sees of a session before its opening date: only the date."""
+    """What a learner sees of a session before its opening date: only the
+    date, and a way to send apologies in advance."""
     return render(
         request,
         "sessions/not_open.html",
-        {"session": session, "lesson": lesson, "opens_on": request.access.opens_on(session)},
+        {
+            "session": session,
+            "lesson": lesson,
+            "opens_on": request.access.opens_on(session),
+            "attendance": _attendance(request, session),
+        },
     )
+
+
+def _attendance(request, session) -> Attendance | None:
+    """The learner's mark for ``session`` (their apologies, or the register's)."""
+    if request.access.is_preview:
+        return None
+    return Attendance.objects.filter(
+        enrolment_id=request.access.enrolment_id, session=session
+    ).first()
 
 
 def _prompts_with_answers(request, prompts):
@@ -51,6 +67,7 @@ def session_detail(request, number):
             "is_completed": SessionCompletion.objects.filter(
                 learner=request.user, session=session
             ).exists(),
+            "attendance": _attendance(request, session),
         },
     )
 

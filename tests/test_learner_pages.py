@@ -193,10 +193,11 @@ def test_there_is_no_public_media_url(client, exercise_file):
 # with ACCESS_QUERIES; the course and the cohort's timetable come from this
 # process's copy while it is current, and cost STRUCTURE_QUERIES and
 # TIMETABLE_QUERIES on the first page after a change.
-#   my completions (1), my attempts at the assignments (1)
-DASHBOARD_QUERIES = ACCESS_QUERIES + 2 + SESSION_REFRESH_QUERIES
-#   my answers (1), completed? (1)
-SESSION_QUERIES = ACCESS_QUERIES + 2 + SESSION_REFRESH_QUERIES
+#   my completions (1), my attempts at the assignments (1), my attendance (1);
+#   and, once I have completed the course, my certificate (1)
+DASHBOARD_QUERIES = ACCESS_QUERIES + 3 + SESSION_REFRESH_QUERIES
+#   my answers (1), completed? (1), my attendance at it (1)
+SESSION_QUERIES = ACCESS_QUERIES + 3 + SESSION_REFRESH_QUERIES
 #   my answers (1)
 LESSON_QUERIES = ACCESS_QUERIES + 1 + SESSION_REFRESH_QUERIES
 

@@ -76,6 +76,18 @@ MATRIX = {
     "/admin/reflections/reflection/{moved_shared}/change/": [L, L, L, L, 404, 200, 403],
     "/admin/assessments/submission/{left_essay}/change/":   [L, L, L, L, 200, 404, 200],
     "/admin/courses/learner/{left}/change/":                [L, L, L, L, 200, 404, 200],
+    # Registers: a cohort's own tutors and coordinators take them; the marks
+    # are read-only rows. Completion and certificates: coordinators.
+    "/admin/completion/attendance/register/":              [L, L, L, L, 200, 200, 200],
+    "/admin/completion/attendance/register/{cohort}/3/":   [L, L, L, L, 200, 404, 200],
+    "/admin/completion/attendance/register/{cohort}/12/":  [L, L, L, L, 404, 404, 404],
+    "/admin/completion/attendance/":                       [L, L, L, L, 200, 200, 200],
+    "/admin/completion/attendance/{attendance}/change/":   [L, L, L, L, 200, 404, 200],
+    "/admin/completion/certificate/":                      [L, L, L, L, 403, 403, 200],
+    "/admin/completion/certificate/{certificate}/change/": [L, L, L, L, 403, 403, 200],
+    "/admin/completion/certificate/cohort/{cohort}/":      [L, L, L, L, 403, 403, 200],
+    "/admin/completion/certificate/cohort/{cohort}/completion.csv": [L, L, L, L, 403, 403, 200],
+    "/admin/completion/certificatesettings/":              [L, L, L, L, 403, 403, 302],
     # The audit trail of staff actions on people: coordinators only.
     "/admin/courses/learner/{alice}/history/":              [L, L, L, L, 403, 404, 200],
     "/admin/courses/enrolment/{alice_enrolment}/history/":  [L, L, L, L, 403, 404, 200],
@@ -106,6 +118,12 @@ MATRIX = {
     "/accounts/email/":                                     [L, 200, 200, 200, 200, 200, 200],
     "/accounts/two-step/set-up/":                           [L, 200, 200, 200, 200, 200, 200],
     "/accounts/two-step/":                                  [L, 302, 302, 302, 302, 302, 302],
+    # Alice's certificate is hers alone; checking one is public, and finds
+    # nothing until she turns checking on.
+    "/certificates/{certificate}/certificate.pdf":          [L, 200, 404, 404, 404, 404, 404],
+    "/certificates/verify/":                                [200, 200, 200, 200, 200, 200, 200],
+    "/certificates/verify/?code={certificate_code}":        [404, 404, 404, 404, 404, 404, 404],
+    "/certificates/verify/?code={checkable_code}":          [200, 200, 200, 200, 200, 200, 200],
     "/resources/":                                          [200, 200, 200, 200, 200, 200, 200],
     "/healthz":                                             [200, 200, 200, 200, 200, 200, 200],
 }  # fmt: skip
@@ -130,6 +148,15 @@ POST_MATRIX = {
     "/accounts/two-step/recovery-codes/":                      [L, 302, 302, 302, 200, 200, 200],
     "/accounts/two-step/turn-off/":                            [L, 302, 302, 302, 302, 302, 302],
     "/admin/markdown-preview/":                                [L, L, L, L, 200, 200, 200],
+    # Apologies: a learner's own (staff only preview the session page).
+    "/sessions/4/apologies/":                                  [L, 302, 302, 302, 404, 404, 404],
+    "/certificates/{certificate}/verification/":               [L, 302, 404, 404, 404, 404, 404],
+    "/certificates/name/":                                     [L, 302, 302, 302, 302, 302, 302],
+    # Marking a register: the cohort's tutor and coordinators (back to the
+    # register without JavaScript; JSON to a fetch, tests/test_completion.py).
+    "/admin/completion/attendance/register/{cohort}/3/":       [L, L, L, L, 302, 404, 302],
+    # Issuing certificates: coordinators only (a redirect back, saying why not).
+    "/admin/completion/certificate/cohort/{cohort}/":          [L, L, L, L, 403, 403, 302],
     # Reviewing: Alice's tutor saves feedback; Otto cannot see the essay; a
     # coordinator reads it but does not review.
     "/admin/assessments/submission/{essay}/change/":           [L, L, L, L, 302, 404, 403],
@@ -161,6 +188,11 @@ POST_DATA = {
     },
     "/admin/courses/learner/": {"action": "resend_invitation", "_selected_action": ["{alice}"]},
     "/admin/outbox/email/": {"action": "retry_emails", "_selected_action": ["{email}"]},
+    "/sessions/4/apologies/": {"note": "A hospital appointment"},
+    "/certificates/{certificate}/verification/": {"enabled": "1"},
+    "/certificates/name/": {"name_on_certificate": "Alice M. Example"},
+    "/admin/completion/attendance/register/{cohort}/3/": {"mark": "{alice_enrolment}:present"},
+    "/admin/completion/certificate/cohort/{cohort}/": {"enrolment": ["{bob_enrolment}"]},
 }  # fmt: skip
 
 
@@ -195,6 +227,7 @@ def ids(course, cohort, other_cohort, alice, charlie):
     )
     essay = services.submit(alice, assignment, True, True)
     moved, moved_essay, moved_shared = _moved_learner(cohort, other_cohort, prompts[0])
+    certificate, checkable, attendance = _certificates(alice, charlie)
     left, left_essay = _learner_who_left(cohort)
     return {
         "moved": moved.pk,
@@ -217,7 +250,34 @@ def ids(course, cohort, other_cohort, alice, charlie):
         "alice_enrolment": Enrolment.objects.get(learner=alice).pk,
         "charlie_enrolment": Enrolment.objects.get(learner=charlie).pk,
         "email": Email.objects.get(recipient=alice).pk,  # her receipt
+        "bob_enrolment": Enrolment.objects.get(learner__username="bob").pk,
+        "attendance": attendance.pk,
+        "certificate": certificate.pk,
+        "certificate_code": certificate.code,
+        "checkable_code": checkable.code,
     }
+
+
+def _certificates(alice, charlie):
+    """Alice's certificate (checking it is off, as always at first), and
+    Charlie's, which he lets anyone check; Alice's mark for session 2."""
+    from completion.models import Attendance, Certificate
+
+    def certificate(learner, **fields):
+        return Certificate.objects.create(
+            enrolment=Enrolment.objects.get(learner=learner),
+            name=learner.get_full_name(),
+            course_title="Peer Support Training",
+            completed_on="2026-06-30",
+            **fields,
+        )
+
+    attendance = Attendance.objects.create(
+        enrolment=Enrolment.objects.get(learner=alice),
+        session=Session.objects.get(number=2),
+        status=Attendance.Status.PRESENT,
+    )
+    return certificate(alice), certificate(charlie, verification_enabled=True), attendance
 
 
 def _moved_learner(cohort, other_cohort, prompt):
