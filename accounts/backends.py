@@ -48,8 +48,9 @@ class EmailOrUsernameBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The signed-in user, as ModelBackend gives it, with their active
-        enrolment (or None) as ``user.active_enrolment``: every learner page
-        needs it, and one query reads both (courses/learner/access.py)."""
+        enrolment (or None) as ``user.active_enrolment`` and their reading
+        preferences as ``user.reading``: every page needs them, and one query
+        reads all three (courses/learner/access.py)."""
         from courses.learner.access import user_with_active_enrolment
 
         user = user_with_active_enrolment(user_id)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+import fontpkg_atkinson_hyperlegible
 from django.core.exceptions import ImproperlyConfigured
 
 from peersupport.env import env_bool, env_int, env_int_list, env_list, env_str
@@ -93,6 +94,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "peersupport.middleware.RefuseNulCharactersMiddleware",
+    # Under DEBUG (make run), the site's own 404 page instead of Django's
+    # technical one; nothing when DEBUG is off.
+    "peersupport.middleware.DebugErrorPagesMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -236,7 +240,8 @@ OTP_TOTP_ISSUER = "Peer Support Training"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
-LOGOUT_REDIRECT_URL = "login"
+# A page that says "You have logged out" (accounts.views.logged_out).
+LOGOUT_REDIRECT_URL = "logged_out"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/London")
@@ -248,7 +253,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # The reading preferences' legible font, served from its package (a
+    # dependency): static/css/reading.css names it as ../fonts/atkinson-hyperlegible/.
+    ("fonts/atkinson-hyperlegible", Path(fontpkg_atkinson_hyperlegible.ROOT) / "files"),
+]
 STORAGES = {
     # Files are written under a temporary name and renamed into place once
     # whole (peersupport/storage.py).

@@ -69,15 +69,24 @@ class Session(PartOfTheCourse, CourseContent):
 class Lesson(PartOfTheCourse, CourseContent):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="lessons")
     slug = models.SlugField(
-        max_length=80, help_text="The lesson's address: /sessions/<number>/<slug>/."
+        max_length=80, help_text="The lesson's address: /sessions/(number)/(slug)/."
     )
     title = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField(default=1)
+    content_note = models.TextField(
+        blank=True,
+        help_text=(
+            "Shown before the lesson, for a lesson some learners may find distressing "
+            "(the session's own note is shown on the session page). Leave empty when "
+            "none is needed. Markdown."
+        ),
+    )
+    content_note_html = models.TextField(blank=True, editable=False)
     body = models.TextField(blank=True, help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
 
-    markdown_fields = {"body": "body_html"}
-    content_fields = ("title", "order", "body")
+    markdown_fields = {"content_note": "content_note_html", "body": "body_html"}
+    content_fields = ("title", "order", "content_note", "body")
     history = HistoricalRecords(excluded_fields=CourseContent.history_excluded(markdown_fields))
 
     class Meta:
@@ -323,3 +332,38 @@ class SessionCompletion(models.Model):
 
     def __str__(self):
         return f"Session completion #{self.pk}"
+
+
+class Visit(models.Model):
+    """The first time a learner opened a session's page (``lesson`` empty) or
+    one of its lessons. The course outline shows what they have read, a
+    session they have started is "in progress", and Continue finds the next
+    thing they have not opened. Written once per page, never on a later view."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_visits"
+    )
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="visits")
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, null=True, blank=True, related_name="visits"
+    )
+    first_visited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # Once per page: a session's own page, and each lesson. Also the
+            # index the outline's "what have I opened" query uses.
+            models.UniqueConstraint(
+                fields=["learner", "session"],
+                condition=models.Q(lesson__isnull=True),
+                name="course_sessions_visit_session_once",
+            ),
+            models.UniqueConstraint(
+                fields=["learner", "lesson"],
+                condition=models.Q(lesson__isnull=False),
+                name="course_sessions_visit_lesson_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Visit #{self.pk}"
