@@ -8,6 +8,29 @@ from outbox.services import queue_email
 from peersupport.writing import allow_full_length
 
 
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's login form, saying what it takes: a username or the email
+    address (accounts.backends.EmailOrUsernameBackend). Learners invited from
+    a spreadsheet know their email address, not a username; an address may
+    be longer than a username's 150 characters."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That email or username and password don’t match an account. Please check "
+            "them and try again (the password must be typed exactly, in the same case)."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.label = "Email or username"
+        username.max_length = 254
+        username.widget.attrs.update(maxlength="254", autocomplete="username")
+        allow_full_length(username)
+
+
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """ "Forgotten your password?", also for a learner who was invited and
     never chose one; the email goes through the outbox.

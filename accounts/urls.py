@@ -2,9 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
-from accounts.forms import PasswordResetForm
+from accounts.forms import LoginForm, PasswordResetForm
 
 urlpatterns = [
+    # Django's login view with a form that says it takes an email address too.
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("logged-out/", views.logged_out, name="logged_out"),
     path(
         "password_reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -191,3 +192,15 @@ def confirm_email(request, token):
             messages.success(request, f"Your email address is now {address}.")
         return redirect("account")
     return render(request, "accounts/confirm_email.html")
+
+
+@login_not_required
+def logged_out(request):
+    """Where logging out leads (settings.LOGOUT_REDIRECT_URL): a page that
+    says so, rather than a login form that leaves the learner wondering.
+    Logging out itself stays Django's POST-only LogoutView; this page only
+    answers the redirect after it. Someone who is logged in has nothing to
+    read here and goes to their start page."""
+    if request.user.is_authenticated:
+        return redirect("/admin/" if request.user.is_staff else "dashboard")
+    return render(request, "registration/logged_out.html")

@@ -1,8 +1,11 @@
 import time
 
-from django.http import HttpResponseBadRequest
+from django.conf import settings
+from django.http import Http404, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
+from django.views.defaults import page_not_found
 
 
 class RefuseNulCharactersMiddleware:
@@ -129,3 +132,39 @@ def stamp_new_login(sender, request, user, **kwargs):
     """A login has just been saved with a fresh expiry: no refresh needed yet."""
     if request is not None and hasattr(request, "session"):
         request.session[IDLE_STAMP] = int(time.time())
+
+
+class DebugErrorPagesMiddleware:
+    """Under DEBUG (``make run``), a page that is not there shows the site's
+    own 404.html, as it does in production, instead of Django's yellow
+    technical page, so what a tester sees is what a learner will see.
+
+    Django picks the technical 404 page for any Http404 while DEBUG is on,
+    before a handler404 is consulted, so a handler cannot change it. This
+    middleware answers first, in the two places a 404 starts: an address
+    that matches no URL (checked here, before the view; the resolver only
+    runs again under DEBUG) and a view that raises Http404
+    (``process_exception``). It sits at the end of the list (just above
+    django-axes, which must be last), so a 404 still gets CommonMiddleware's
+    added slash, every security header, and the page knows who is logged in.
+
+    PermissionDenied already shows 403.html under DEBUG (Django renders it
+    for any setting), and errors keep Django's technical 500 page, which a
+    developer needs. In production (DEBUG off) this does nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.DEBUG:
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404 as exception:
+                return page_not_found(request, exception)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None

@@ -28,7 +28,11 @@ from django.utils.html import escape
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LEARNER_PROTOCOLS = frozenset({"http", "https", "mailto"})
+# Course content may also link a phone number so it can be tapped to call
+# ("call [116 123](tel:116123)" on the resources page). A tel: link only
+# offers to dial; it runs nothing. Learners' writing has no need of it.
+CONTENT_PROTOCOLS = LEARNER_PROTOCOLS | {"tel"}
 
 LEARNER_TAGS = frozenset(
     {
@@ -68,12 +72,27 @@ class Profile:
     name: str
     tags: frozenset
     attributes: dict
+    protocols: frozenset  # the schemes a link or image address may use
     raw_html: bool  # whether HTML typed into the Markdown is parsed (then sanitised)
     heading_ids: bool
 
 
-CONTENT = Profile("content", CONTENT_TAGS, CONTENT_ATTRIBUTES, raw_html=True, heading_ids=True)
-LEARNER = Profile("learner", LEARNER_TAGS, LEARNER_ATTRIBUTES, raw_html=False, heading_ids=False)
+CONTENT = Profile(
+    "content",
+    CONTENT_TAGS,
+    CONTENT_ATTRIBUTES,
+    CONTENT_PROTOCOLS,
+    raw_html=True,
+    heading_ids=True,
+)
+LEARNER = Profile(
+    "learner",
+    LEARNER_TAGS,
+    LEARNER_ATTRIBUTES,
+    LEARNER_PROTOCOLS,
+    raw_html=False,
+    heading_ids=False,
+)
 
 
 def render_markdown(text: str | None, profile: Profile = CONTENT) -> str:
@@ -105,7 +124,7 @@ def sanitise_html(html: str, profile: Profile = CONTENT) -> str:
         html,
         tags=profile.tags,
         attributes=profile.attributes,
-        protocols=ALLOWED_PROTOCOLS,
+        protocols=profile.protocols,
         strip=True,
         strip_comments=True,
     )

@@ -89,13 +89,22 @@ class LessonPromptInline(FullLengthFieldsMixin, admin.StackedInline):
 
 @admin.register(Lesson)
 class LessonAdmin(ContentAdmin):
-    list_display = ["title", "session", "order", "updated_at"]
+    list_display = ["title", "session", "order", "has_content_note", "updated_at"]
     list_filter = ["session"]
     list_select_related = ["session"]
     search_fields = ["title"]
-    fields = ["session", "order", "title", "slug", "body", "body_preview"]
-    readonly_fields = ["body_preview"]
+    fields = [
+        "session", "order", "title", "slug",
+        "content_note", "content_note_preview",
+        "body", "body_preview",
+    ]  # fmt: skip
+    readonly_fields = ["content_note_preview", "body_preview"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ExerciseFileInline, LessonPromptInline]
 
+    content_note_preview = rendered_preview("content_note", "Content note, as learners see it")
     body_preview = rendered_preview("body", "Body, as learners see it")
+
+    @admin.display(boolean=True, description="Content note")
+    def has_content_note(self, obj):
+        return bool(obj.content_note)

@@ -24,7 +24,8 @@ class _Audit(HTMLParser):
                 self.problems.append(f"{tag}[{name}]")
             if name in URL_ATTRIBUTES and value:
                 scheme = _INVISIBLE.sub("", value).lower().split(":", 1)
-                if len(scheme) == 2 and scheme[0] not in {"http", "https", "mailto"}:
+                # tel: too: bleach reads "word:digits" as host and port (harmless).
+                if len(scheme) == 2 and scheme[0] not in {"http", "https", "mailto", "tel"}:
                     self.problems.append(f"{tag}[{name}={value!r}]")
 
     handle_startendtag = handle_starttag

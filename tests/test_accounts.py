@@ -32,15 +32,54 @@ def test_a_wrong_password_keeps_the_username_and_says_so_kindly(client, alice):
     response = client.post("/accounts/login/", {"username": "alice", "password": "nope"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Please enter a correct username and password" in html
+    assert "That email or username and password don’t match an account" in html
     assert 'value="alice"' in html
+
+
+def test_the_login_field_says_it_takes_an_email_or_a_username(client, alice, course):
+    html = client.get("/accounts/login/").content.decode()
+    assert re.search(r'<label\s+for="id_username"[^>]*>\s*Email or username', html)
+    assert 'autocomplete="username"' in html
+    # An email address may be longer than a username's 150 characters.
+    assert 'maxlength="150"' not in html
+    response = client.post(
+        "/accounts/login/", {"username": "ALICE@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
 
 
 def test_logout_is_a_post(alice_client):
     assert alice_client.get("/accounts/logout/").status_code == 405
+    assert alice_client.get("/").status_code == 200  # the GET logged nobody out
     response = alice_client.post("/accounts/logout/")
     assert response.status_code == 302
+    assert response["Location"] == "/accounts/logged-out/"
     assert alice_client.get("/").status_code == 302
+
+
+def test_logging_out_ends_on_a_kind_page_with_log_in_again_and_support(alice_client):
+    response = alice_client.post("/accounts/logout/", follow=True)
+    assert response.redirect_chain == [("/accounts/logged-out/", 302)]
+    html = response.content.decode()
+    assert "<h1>You have logged out</h1>" in html
+    assert '<a class="btn btn-primary" href="/accounts/login/">Log in again</a>' in html
+    assert 'href="/resources/#support-right-now">Find support now</a>' in html
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_the_logged_out_page_sends_someone_still_logged_in_to_their_start(
+    client, alice, coordinator, cohort
+):
+    client.force_login(alice)
+    assert client.get("/accounts/logged-out/")["Location"] == "/"
+    client.force_login(coordinator)
+    assert client.get("/accounts/logged-out/")["Location"] == "/admin/"
+
+
+def test_logging_out_of_the_admin_ends_on_the_same_page(coordinator_client):
+    response = coordinator_client.post("/admin/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/logged-out/"
 
 
 def test_password_change(alice_client, alice):
@@ -102,6 +141,7 @@ def test_password_reset_does_not_reveal_whether_an_account_exists(client, db):
     "url",
     [
         "/accounts/login/",
+        "/accounts/logged-out/",
         "/accounts/password_reset/",
         "/accounts/password_reset/done/",
         "/accounts/reset/done/",

@@ -74,8 +74,9 @@ def test_the_lesson_has_the_seeds_three_questions_in_order(course):
     prompts = [p.text for p in ReflectionPrompt.objects.filter(lesson=lesson).order_by("order")]
     assert prompts == [
         "How did it feel to read this recovery story?",
-        # The seed doubles "does"; that typo alone is fixed.
-        "What does hearing other people’s recovery stories have on me?",
+        # The seed's "What does does hearing … have on me?" lacks its object:
+        # the doubled "does" becomes "effect does", the rest is the seed's.
+        "What effect does hearing other people’s recovery stories have on me?",
         "Why are personal stories so powerful?",
     ]
 

@@ -84,6 +84,7 @@ def load_course(directory: Path = DEFAULT_CONTENT_DIR, force: bool = False) -> L
                     {
                         "title": lesson_source.title,
                         "order": lesson_source.order,
+                        "content_note": lesson_source.content_note,
                         "body": lesson_source.body,
                     },
                 )

@@ -7,7 +7,7 @@ The layout, each file Markdown with YAML front matter::
       course.md                         title, slug; body: the overview
       resources.md                      body: the Useful Resources page
       sessions/NN-<slug>/session.md     number, title, aim, content_note, prompts; body
-      sessions/NN-<slug>/lessons/NN-<slug>.md    title, slug, order, prompts; body
+      sessions/NN-<slug>/lessons/NN-<slug>.md    title, slug, order, content_note, prompts; body
       sessions/NN-<slug>/lessons/NN-<slug>/*     the lesson's exercise files (optional)
       assignments/assignment-N.md       number, title, min_words, max_words,
                                         discussed_in_session; body: the brief
@@ -57,6 +57,7 @@ class LessonSource:
     slug: str
     title: str
     order: int
+    content_note: str
     body: str
     prompts: list[str]
     files: list[ExerciseFileSource] = field(default_factory=list)
@@ -223,6 +224,7 @@ def _read_lesson(path: Path) -> LessonSource:
         slug=slug,
         title=_text(meta, "title", path),
         order=_int(meta, "order", path, low=1, high=999, default=1),
+        content_note=_text(meta, "content_note", path, required=False),
         body=body,
         prompts=_prompts(meta, path),
         files=files,

@@ -91,6 +91,7 @@ def write_course(directory: Path, course: Course) -> int:
                 "title": lesson.title,
                 "slug": lesson.slug,
                 "order": lesson.order,
+                "content_note": _Block(lesson.content_note) if lesson.content_note else "",
                 "prompts": prompts.get((session.pk, lesson.pk), []),
             }
             write(folder / "lessons" / f"{stem}.md", meta, lesson.body)
