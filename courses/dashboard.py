@@ -7,26 +7,12 @@ from assessments.models import Assignment
 from assessments.status import AssignmentState, states_for
 from courses.learner import dates
 from courses.learner.access import CourseAccess
-from sessions.models import Session, SessionCompletion
-
-
-@dataclass(frozen=True)
-class SessionProgress:
-    session: Session
-    completed: bool
-    is_open: bool
-    opens_on: date | None
-
-    @property
-    def state(self) -> str:
-        if self.completed:
-            return "completed"
-        return "open" if self.is_open else "not_open"
+from courses.player import LearnerMarks, OutlineSession, course_outline
 
 
 @dataclass(frozen=True)
 class CourseProgress:
-    sessions: list[SessionProgress]
+    sessions: list[OutlineSession]
 
     @property
     def total(self) -> int:
@@ -62,23 +48,8 @@ class AssignmentDue:
         return self.is_extended and not (self.state and self.state.due_on)
 
 
-def completed_session_ids(learner, access: CourseAccess) -> set[int]:
-    session_ids = [session.pk for session in access.structure.sessions]
-    return set(
-        SessionCompletion.objects.filter(learner=learner, session_id__in=session_ids)
-        .order_by()
-        .values_list("session_id", flat=True)
-    )
-
-
-def course_progress(learner, access: CourseAccess) -> CourseProgress:
-    done = completed_session_ids(learner, access) if not access.is_preview else set()
-    return CourseProgress(
-        [
-            SessionProgress(s, s.pk in done, access.is_open(s), access.opens_on(s))
-            for s in access.structure.sessions
-        ]
-    )
+def course_progress(access: CourseAccess, marks: LearnerMarks) -> CourseProgress:
+    return CourseProgress(course_outline(access, marks))
 
 
 def assignments_due(learner, access: CourseAccess) -> list[AssignmentDue]:

@@ -6,6 +6,7 @@ from completion.rule import learner_standing
 from courses.dashboard import assignments_due, course_progress
 from courses.learner.access import learner_page
 from courses.models import Course
+from courses.player import learner_marks, next_step
 
 
 @learner_page
@@ -16,6 +17,8 @@ def dashboard(request):
         due.assignment.number for due in assignments if due.state and due.state.code == "passed"
     }
     standing = learner_standing(access, passed)
+    marks = learner_marks(request.user, access)
+    progress = course_progress(access, marks)
     certificate = (
         Certificate.objects.live().filter(enrolment_id=access.enrolment_id).first()
         if standing is not None and standing.complete
@@ -29,7 +32,10 @@ def dashboard(request):
             "course": access.course,
             "cohort": access.cohort,
             "tutors": access.tutors,
-            "progress": course_progress(request.user, access),
+            "progress": progress,
+            "next_page": next_step(access, marks),
+            # When every open session is complete: the next one to open, if any.
+            "next_opening": next((e for e in progress.sessions if not e.is_open), None),
             "assignments": assignments,
             "standing": standing,
             "certificate": certificate,

@@ -6,6 +6,15 @@ from django.views.decorators.http import require_POST
 
 from completion.models import Attendance
 from courses.learner.access import learner_page
+from courses.player import (
+    course_outline,
+    first_page_after_session,
+    last_page_of,
+    learner_marks,
+    neighbours,
+    page_for,
+    record_visit,
+)
 from peersupport.writing import private_file_response
 from reflections.services import PromptAnswer, prompt_answers
 from sessions.models import ExerciseFile, Session, SessionCompletion
@@ -18,15 +27,36 @@ def _get_session(request, number: int) -> Session:
     return session
 
 
+def _player(request, session, lesson=None) -> dict:
+    """What every page of the course shows around its content: the outline,
+    previous and next, and whether the session is complete. Records the
+    learner's first view of the page."""
+    access = request.access
+    page = page_for(access, session, lesson)
+    marks = learner_marks(request.user, access)
+    if access.is_open(session):
+        marks = record_visit(request.user, access, page, marks)
+    previous_page, next_page = neighbours(access, page)
+    return {
+        "session": session,
+        "lesson": lesson,
+        "outline": course_outline(access, marks, current=page),
+        "previous_page": previous_page,
+        "next_page": next_page,
+        "is_completed": session.pk in marks.completed,
+        "ends_session": last_page_of(access, page),
+        "session_after": first_page_after_session(access, session),
+    }
+
+
 def _not_open_yet(request, session, lesson=None):
-    """What a learner sees of a session before its opening date: only the
-    date, and a way to send apologies in advance."""
+    """What a learner sees of a session before its opening date: the date,
+    its content note (so they can prepare), and a way to send apologies."""
     return render(
         request,
         "sessions/not_open.html",
         {
-            "session": session,
-            "lesson": lesson,
+            **_player(request, session, lesson),
             "opens_on": request.access.opens_on(session),
             "attendance": _attendance(request, session),
         },
@@ -59,14 +89,11 @@ def session_detail(request, number):
         request,
         "sessions/session_detail.html",
         {
-            "session": session,
+            **_player(request, session),
             "lessons": structure.lessons.get(session.pk, []),
             "prompts": _prompts_with_answers(
                 request, structure.session_prompts.get(session.pk, [])
             ),
-            "is_completed": SessionCompletion.objects.filter(
-                learner=request.user, session=session
-            ).exists(),
             "attendance": _attendance(request, session),
         },
     )
@@ -85,8 +112,7 @@ def lesson_detail(request, number, slug):
         request,
         "sessions/lesson_detail.html",
         {
-            "session": lesson.session,
-            "lesson": lesson,
+            **_player(request, lesson.session, lesson),
             "exercise_files": structure.exercise_files.get(lesson.pk, []),
             "prompts": _prompts_with_answers(request, structure.lesson_prompts.get(lesson.pk, [])),
         },
@@ -96,17 +122,34 @@ def lesson_detail(request, number, slug):
 @require_POST
 @learner_page
 def session_completion(request, number):
-    """Mark a session complete (completed=1) or not complete (completed=0)."""
+    """Mark a session complete (completed=1), then go on to the next session;
+    or not complete (completed=0), staying on the page the form was on (its
+    ``lesson``, else the session's own page)."""
     session = _get_session(request, number)
+    lesson = request.access.structure.lesson_by_address.get((number, request.POST.get("lesson")))
+    here = lesson.page_url if lesson else session.page_url
     if not request.access.is_open(session):
         messages.error(request, "This session has not opened yet, so it can’t be completed.")
-    elif request.POST.get("completed") == "1":
-        SessionCompletion.objects.get_or_create(learner=request.user, session=session)
-        messages.success(request, f"Session {session.number} is marked as complete. Well done.")
-    else:
+        return redirect(here)
+    if request.POST.get("completed") != "1":
         SessionCompletion.objects.filter(learner=request.user, session=session).delete()
         messages.info(request, f"Session {session.number} is no longer marked as complete.")
-    return redirect(session)
+        return redirect(here)
+    SessionCompletion.objects.get_or_create(learner=request.user, session=session)
+    following = first_page_after_session(request.access, session)
+    if following is None:
+        messages.success(
+            request,
+            f"Session {session.number} is marked as complete. "
+            "That was the last session: well done.",
+        )
+        return redirect("dashboard")
+    messages.success(
+        request,
+        f"Session {session.number} is marked as complete. Well done. "
+        f"Here is session {following.session.number}.",
+    )
+    return redirect(following.url)
 
 
 @learner_page

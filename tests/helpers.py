@@ -160,3 +160,15 @@ def session_form(session, **changes):
     }
     data.update(changes)
     return {**data, **inline_management("lessons", "prompts")}
+
+
+# The course's pages in the order a learner walks them: each session's own
+# page, then its lessons (only session 3 has one).
+STORY = "/sessions/3/a-personal-story-of-recovery/"
+COURSE_PAGES = [
+    "/sessions/1/",
+    "/sessions/2/",
+    "/sessions/3/",
+    STORY,
+    *[f"/sessions/{n}/" for n in range(4, 12)],
+]

@@ -71,7 +71,9 @@ def test_dashboard_shows_open_completed_and_opening_dates(client, alice, new_coh
     html = response.content.decode()
     week_later = TODAY() + timedelta(weeks=1)
     assert f"Opens on {week_later.day} {week_later:%B %Y}" in html
-    assert 'href="/sessions/2/"' not in html
+    # A session not open yet is still a link: its page gives the date and its
+    # content note in advance.
+    assert 'href="/sessions/2/"' in html
     assert "You are in <strong>Starts today</strong>" in html
     assert "Your tutor: Tina" in html
 

@@ -69,7 +69,8 @@ def test_dashboard_lists_the_eleven_sessions_in_order_with_progress(alice_client
     html = response.content.decode()
     assert 'value="1"' in html and 'max="11"' in html
     assert html.index("Welcome and Introductions") < html.index("Positive Risk Taking")
-    assert "You have completed 1 of 11 sessions." in html
+    assert "You have completed 1 of 11 sessions (9%)." in html
+    assert '<span class="progress-percent" aria-hidden="true">9%</span>' in html
     assert "Assignment 1" in html
 
 
@@ -94,31 +95,45 @@ def test_session_without_content_note_shows_none(alice_client, course):
     assert b"Content note" not in alice_client.get("/sessions/2/").content
 
 
-def test_marking_a_session_complete_and_undoing_it(alice_client, alice, course):
+def test_marking_a_session_complete_goes_on_to_the_next_and_undoing_it_stays(
+    alice_client, alice, course
+):
     response = alice_client.post("/sessions/3/complete/", {"completed": "1"}, follow=True)
-    assert response.redirect_chain == [("/sessions/3/", 302)]
-    assert response.context["is_completed"] is True
-    assert b"marked as complete" in response.content
+    assert response.redirect_chain == [("/sessions/4/", 302)]
+    assert b"Session 3 is marked as complete. Well done. Here is session 4." in response.content
     # Twice is the same as once.
     alice_client.post("/sessions/3/complete/", {"completed": "1"})
     assert SessionCompletion.objects.filter(learner=alice).count() == 1
     assert alice_client.get("/").context["progress"].completed_count == 1
+    assert alice_client.get("/sessions/3/").context["is_completed"] is True
 
-    response = alice_client.post("/sessions/3/complete/", {"completed": "0"}, follow=True)
+    # Undone from the lesson that ends the session: back to that lesson.
+    response = alice_client.post(
+        "/sessions/3/complete/",
+        {"completed": "0", "lesson": "a-personal-story-of-recovery"},
+        follow=True,
+    )
+    assert response.redirect_chain == [("/sessions/3/a-personal-story-of-recovery/", 302)]
     assert response.context["is_completed"] is False
     assert not SessionCompletion.objects.filter(learner=alice).exists()
+
+
+def test_completing_the_last_session_goes_to_the_dashboard(alice_client, alice, course):
+    response = alice_client.post("/sessions/11/complete/", {"completed": "1"}, follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert b"That was the last session: well done." in response.content
 
 
 def test_completion_is_post_only(alice_client, course):
     assert alice_client.get("/sessions/3/complete/").status_code == 405
 
 
-def test_lesson_page_shows_the_story_prompts_and_no_attachment(alice_client, course):
+def test_lesson_page_shows_the_story_prompts_and_no_empty_files_section(alice_client, course):
     response = alice_client.get("/sessions/3/a-personal-story-of-recovery/")
     html = response.content.decode()
     assert "When I was 26 years old" in html
     assert "Why are personal stories so powerful?" in html
-    assert "No attachment" in html
+    assert "Exercise files" not in html and "No attachment" not in html
     assert [item.prompt.order for item in response.context["prompts"]] == [1, 2, 3]
 
 
@@ -193,13 +208,16 @@ def test_there_is_no_public_media_url(client, exercise_file):
 # with ACCESS_QUERIES; the course and the cohort's timetable come from this
 # process's copy while it is current, and cost STRUCTURE_QUERIES and
 # TIMETABLE_QUERIES on the first page after a change.
-#   my completions (1), my attempts at the assignments (1), my attendance (1);
-#   and, once I have completed the course, my certificate (1)
+#   my completions and pages opened (1, courses/player.py), my attempts at the
+#   assignments (1), my attendance (1); and, once I have completed the course,
+#   my certificate (1)
 DASHBOARD_QUERIES = ACCESS_QUERIES + 3 + SESSION_REFRESH_QUERIES
-#   my answers (1), completed? (1), my attendance at it (1)
+#   my answers (1), my completions and pages opened (1), my attendance at it (1)
 SESSION_QUERIES = ACCESS_QUERIES + 3 + SESSION_REFRESH_QUERIES
-#   my answers (1)
-LESSON_QUERIES = ACCESS_QUERIES + 1 + SESSION_REFRESH_QUERIES
+#   my answers (1), my completions and pages opened (1)
+LESSON_QUERIES = ACCESS_QUERIES + 2 + SESSION_REFRESH_QUERIES
+# A page's first view by a learner also records the visit, once (1).
+FIRST_VIEW_QUERIES = 1
 
 
 def add_lessons(course, count, learner):
@@ -226,12 +244,18 @@ def test_page_query_counts_do_not_grow_with_the_course(
     for round_ in range(2):
         with django_assert_num_queries(DASHBOARD_QUERIES):
             alice_client.get("/")
+        lesson_url = (
+            "/sessions/3/extra-0/" if round_ else "/sessions/3/a-personal-story-of-recovery/"
+        )
+        first_view = FIRST_VIEW_QUERIES if round_ == 0 else 0
+        with django_assert_num_queries(SESSION_QUERIES + first_view):
+            alice_client.get("/sessions/3/")
         with django_assert_num_queries(SESSION_QUERIES):
             alice_client.get("/sessions/3/")
+        with django_assert_num_queries(LESSON_QUERIES + FIRST_VIEW_QUERIES):
+            alice_client.get(lesson_url)
         with django_assert_num_queries(LESSON_QUERIES):
-            alice_client.get(
-                "/sessions/3/extra-0/" if round_ else "/sessions/3/a-personal-story-of-recovery/"
-            )
+            alice_client.get(lesson_url)
         if round_ == 0:
             # Second round: five more lessons, prompts and files in every
             # session, and every session completed.

@@ -52,6 +52,25 @@ from sessions.models import ExerciseFile, Lesson, Session
 
 
 @dataclass(frozen=True)
+class CoursePage:
+    """One page of the course as a learner walks it: a session's own page
+    (``lesson`` is None) or one of its lessons."""
+
+    session: Session
+    lesson: Lesson | None
+    url: str
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """(session id, lesson id or 0): how visits and positions are looked up."""
+        return (self.session.pk, self.lesson.pk if self.lesson else 0)
+
+    @property
+    def title(self) -> str:
+        return self.lesson.title if self.lesson else self.session.title
+
+
+@dataclass(frozen=True)
 class CourseStructure:
     """One course's content, with every relation already attached (no lazy loads)."""
 
@@ -66,6 +85,10 @@ class CourseStructure:
     exercise_files: dict[int, list[ExerciseFile]]  # lesson id -> files
     assignments: list[Assignment]  # by number
     assignment_by_number: dict[int, Assignment] = field(default_factory=dict)
+    # Every page in the order the course is walked: each session's own page,
+    # then its lessons. Previous/next, the outline and Continue read these.
+    pages: list[CoursePage] = field(default_factory=list)
+    page_position: dict[tuple[int, int], int] = field(default_factory=dict)  # key -> index
 
     def prompts_in_order(self) -> list[ReflectionPrompt]:
         """Every prompt as the course reaches it: each session's lessons, then its own."""
@@ -206,7 +229,8 @@ def _load_structure(course_id: int) -> tuple[uuid.UUID, CourseStructure]:
         assignment.feedback_session = by_id.get(assignment.feedback_session_id)
     for session in sessions:
         session.course = course
-    _add_addresses(sessions, prompt_by_id.values())
+    _add_addresses(sessions, lesson_by_id.values(), prompt_by_id.values())
+    pages = _pages_in_order(sessions, lessons)
     return course.structure_version, CourseStructure(
         course=course,
         sessions=sessions,
@@ -219,14 +243,27 @@ def _load_structure(course_id: int) -> tuple[uuid.UUID, CourseStructure]:
         exercise_files=files,
         assignments=assignments,
         assignment_by_number={a.number: a for a in assignments},
+        pages=pages,
+        page_position={page.key: index for index, page in enumerate(pages)},
     )
 
 
-def _add_addresses(sessions, prompts) -> None:
+def _pages_in_order(sessions, lessons) -> list[CoursePage]:
+    pages = []
+    for session in sessions:
+        pages.append(CoursePage(session, None, session.page_url))
+        for lesson in lessons.get(session.pk, []):
+            pages.append(CoursePage(session, lesson, lesson.page_url))
+    return pages
+
+
+def _add_addresses(sessions, lessons, prompts) -> None:
     """Each page's address, worked out once per copy rather than on every page
     (the journal lists one per answer)."""
     for session in sessions:
         session.page_url = session.get_absolute_url()
+    for lesson in lessons:
+        lesson.page_url = lesson.get_absolute_url()
     for prompt in prompts:
         page = prompt.lesson or prompt.session
         prompt.page_url = f"{page.get_absolute_url()}#prompt-{prompt.pk}"

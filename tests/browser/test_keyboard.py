@@ -59,8 +59,8 @@ def test_login_lesson_reflection_and_essay_with_the_keyboard_alone(
     expect(page.locator(".autosave-status").first).to_contain_text("Saved at")
     assert Reflection.objects.get(learner=alice).text == "Typed with the keyboard alone."
 
-    # On round the page (Tab wraps) to the breadcrumb, then to assignment 1.
-    tab_to(page, "the breadcrumb", "el.getAttribute('href') === '/' && !!el.closest('.breadcrumb')")
+    # On round the page (Tab wraps) to the header's "My course", then to assignment 1.
+    tab_to(page, "My course", "el.getAttribute('href') === '/' && !!el.closest('.site-nav')")
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
     tab_to(page, "assignment 1", "el.getAttribute('href') === '/assignments/1/'")

@@ -28,17 +28,18 @@ def test_learner_reads_session_three_and_marks_it_complete(page, live_server, al
     page.wait_for_url(f"{live_server.url}/sessions/3/")
     expect(page.get_by_role("heading", name="Content note")).to_be_visible()
 
-    page.get_by_role("link", name="A personal story of recovery").click()
+    page.locator(".lesson-list").get_by_role("link", name="A personal story of recovery").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("A personal story of recovery")
     expect(page.get_by_text("When I was 26 years old")).to_be_visible()
     expect(page.get_by_text("Why are personal stories so powerful?", exact=True)).to_be_visible()
-    page.get_by_role("link", name="Back to session 3").click()
+    page.get_by_role("link", name="Previous Session 3: Personal Recovery").click()
 
     page.get_by_role("button", name="Mark session 3 as complete").click()
     expect(page.get_by_text("Session 3 is marked as complete")).to_be_visible()
+    page.wait_for_url(f"{live_server.url}/sessions/4/")  # on to the next session
     page.get_by_role("link", name="My course").first.click()
     expect(progress).to_have_attribute("value", "1")
-    expect(page.get_by_text("You have completed 1 of 11 sessions.")).to_be_visible()
+    expect(page.get_by_text("You have completed 1 of 11 sessions (9%).")).to_be_visible()
     screenshot(page, "dashboard-after-session-3")
 
 
