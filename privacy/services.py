@@ -3,13 +3,14 @@
 import io
 import json
 import zipfile
+from dataclasses import asdict
 from itertools import groupby
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Profile
+from accounts.models import Profile, reading_preferences
 from assessments.models import Review, StatusChange, Submission
 from completion.models import Attendance, Certificate
 from courses.models import DeadlineExtension, Enrolment
@@ -18,7 +19,7 @@ from peersupport.people import display_name
 from privacy.models import AccessRecord, ErasureRequest
 from reflections.export import journal_markdown
 from reflections.models import Reflection
-from sessions.models import SessionCompletion
+from sessions.models import SessionCompletion, Visit
 
 
 def record_work_read(sender, viewer, learner, kind, object_id, **kwargs) -> None:
@@ -155,9 +156,20 @@ def _account(learner) -> dict:
             {"session": c.session.number, "completed_at": c.completed_at}
             for c in SessionCompletion.objects.filter(learner=learner).select_related("session")
         ],
+        "pages_opened": [
+            {
+                "session": v.session.number,
+                "lesson": v.lesson.title if v.lesson else None,
+                "first_opened_at": v.first_visited_at,
+            }
+            for v in Visit.objects.filter(learner=learner)
+            .select_related("session", "lesson")
+            .order_by("first_visited_at", "pk")
+        ],
         "erasure_requests": list(
             ErasureRequest.objects.filter(learner=learner).values("status", "requested_at")
         ),
+        "reading_preferences": asdict(reading_preferences(learner)),
     }
 
 
@@ -206,6 +218,7 @@ def erase(erasure_request: ErasureRequest, coordinator) -> None:
     learner = erasure_request.learner
     Reflection.objects.filter(learner=learner).delete()
     SessionCompletion.objects.filter(learner=learner).delete()
+    Visit.objects.filter(learner=learner).delete()
     AccessRecord.objects.filter(learner=learner).delete()
     Email.objects.filter(recipient=learner).delete()  # nothing more goes to them
     # Attendance and certificates are the record of the course: kept, without

@@ -1,3 +1,5 @@
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -5,20 +7,28 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.models import name_on_certificate
+from accounts.models import Profile, name_on_certificate, reading_preferences
 from accounts.second_factor import has_second_factor
 from completion.models import Certificate
 from privacy import services
+from privacy.forms import ReadingPreferencesForm
 from privacy.models import ErasureRequest
 
 
 @never_cache
 def account(request):
-    """My account and my data: download, who has read my work, erasure."""
+    """My account and my data: reading preferences, download, who has read
+    my work, erasure."""
+    form = ReadingPreferencesForm(initial=asdict(reading_preferences(request.user)))
+    return _account_page(request, form)
+
+
+def _account_page(request, reading_form, status=200):
     return render(
         request,
         "privacy/account.html",
         {
+            "reading_form": reading_form,
             "access": services.grouped_access(request.user),
             "has_second_factor": has_second_factor(request.user),
             "certificates": Certificate.objects.filter(enrolment__learner=request.user),
@@ -27,7 +37,26 @@ def account(request):
                 learner=request.user, status=ErasureRequest.Status.REQUESTED
             ).first(),
         },
+        status=status,
     )
+
+
+@never_cache
+@require_POST
+def reading(request):
+    """Save the reading preferences; every page after this one uses them."""
+    form = ReadingPreferencesForm(request.POST)
+    if not form.is_valid():
+        # The page again, with what was chosen and a message by each problem.
+        return _account_page(request, form, status=400)
+    # Only these fields: the rest of the profile (the name on certificates) stays.
+    Profile.objects.update_or_create(user=request.user, defaults=form.cleaned_data)
+    messages.success(
+        request,
+        "Your reading preferences are saved. Every page uses them from now on, "
+        "on any phone or computer you log in on.",
+    )
+    return redirect("account")
 
 
 @never_cache

@@ -303,6 +303,12 @@ def test_static_files_come_from_nginx_with_long_cache_lifetimes(stack):
     assert status == 200 and headers["Cache-Control"] == "public, max-age=60"
     assert headers["Content-Encoding"] is None
     assert _raw(stack["port"], "GET", "/static/css/no-such-file.css")[0] == 404
+    font = (
+        "/static/"
+        + manifest["paths"]["fonts/atkinson-hyperlegible/AtkinsonHyperlegible-Regular.ttf"]
+    )
+    status, headers, _ = _raw(stack["port"], "GET", font)
+    assert (status, headers["Content-Type"]) == (200, "font/ttf")
     print(f"\n{hashed}: {len(body)} bytes gzipped, {headers['Content-Length']} plain")
     assert "/static/" not in _app_log(stack)
 

@@ -152,6 +152,8 @@ POST_MATRIX = {
     "/sessions/4/apologies/":                                  [L, 302, 302, 302, 404, 404, 404],
     "/certificates/{certificate}/verification/":               [L, 302, 404, 404, 404, 404, 404],
     "/certificates/name/":                                     [L, 302, 302, 302, 302, 302, 302],
+    # Reading preferences: everyone's own.
+    "/account/reading/":                                       [L, 302, 302, 302, 302, 302, 302],
     # Marking a register: the cohort's tutor and coordinators (back to the
     # register without JavaScript; JSON to a fetch, tests/test_completion.py).
     "/admin/completion/attendance/register/{cohort}/3/":       [L, L, L, L, 302, 404, 302],
@@ -177,6 +179,10 @@ POST_DATA = {
     "/accounts/two-step/turn-off/": {"password": "wrong"},
     "/accounts/email/": {"email": "new@example.org", "password": "wrong"},
     "/admin/markdown-preview/": {"text": "Some *words*"},
+    "/account/reading/": {
+        "text_size": "large", "line_spacing": "standard", "font": "standard",
+        "colour_scheme": "system",
+    },
     "/admin/assessments/submission/{essay}/change/": {
         "outcome": "pass", "feedback": "Good.", "base_version": 0, "_save": "1",
     },
