@@ -149,7 +149,7 @@ class SubmissionAdmin(CohortScopedAdmin):
                 self.message_user(request, f"{submission}: no feedback yet.", messages.WARNING)
                 continue
             try:
-                services.release(review, request.user)
+                services.release(review, request.user, site_url=request.build_absolute_uri("/"))
                 released += 1
             except services.AssessmentError as error:
                 self.message_user(request, str(error), messages.WARNING)

@@ -16,8 +16,8 @@ ATTACHMENT_MAX_UNPACKED_BYTES = 10 * ATTACHMENT_MAX_BYTES
 ATTACHMENT_MAX_PARTS = 2_000
 
 NOT_A_DOCUMENT = (
-    "This file is not a PDF, Word (.docx) or OpenDocument (.odt) document, whatever "
-    "its name says. Please save your essay in one of those formats and attach it again."
+    "This file is not a PDF, Word or OpenDocument document, whatever its name says. "
+    "Please save your essay in one of those formats and attach it again."
 )
 CANNOT_UNPACK = (
     "This file can’t be attached: it looks damaged, or it would be far too large once "

@@ -49,7 +49,8 @@ class ReviewForm(forms.Form):
                 "data-markdown-profile": "learner",
             }
         ),
-        help_text="Markdown. The learner sees it only once you release it.",
+        help_text="The learner sees it only once you release it. The preview shows it as they "
+        "will.",
     )
     resubmit_by = forms.DateField(
         required=False,

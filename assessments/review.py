@@ -114,7 +114,7 @@ def _save_review(request, page: ReviewPage):
             data["base_version"],
         )
         if "_release" in request.POST:
-            services.release(review, request.user)
+            services.release(review, request.user, site_url=request.build_absolute_uri("/"))
             messages.info(request, "Feedback released. The learner has been told by email.")
             return HttpResponseRedirect(reverse("admin:assessments_submission_changelist"))
     except services.ReviewConflict as error:

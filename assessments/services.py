@@ -33,6 +33,17 @@ class AssessmentError(Exception):
     """A step that is not allowed now; the message is for the person who tried."""
 
 
+class SubmissionRefused(AssessmentError):
+    """The essay cannot be submitted yet for reasons the learner can put right.
+    ``problems`` maps each form field (``text``, ``declaration``,
+    ``outside_range_ok``) to what it needs, so that every problem is shown
+    at once, beside its field."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__(" ".join(problems.values()))
+
+
 class ReviewConflict(AssessmentError):
     """Another tutor saved this review first; ``theirs`` is what they saved."""
 
@@ -146,10 +157,15 @@ def submit(
     declaration: bool,
     outside_range_ok: bool,
     attempt: int | None = None,
+    site_url: str = "",
 ) -> Submission:
     """Submit the draft (attempt number ``attempt``, as the page showed it).
     From here on the attempt never changes; submitting it again (a double
-    click) returns it as it is."""
+    click) returns it as it is. ``site_url`` (the site's address, from the
+    request) lets the receipt link to the assignment's page.
+
+    Raises SubmissionRefused with everything the learner can put right
+    (an empty essay, the declaration, the word range), all at once."""
     if attempt is not None:
         already = (
             Submission.objects.filter(learner=learner, assignment=assignment, attempt=attempt)
@@ -158,19 +174,22 @@ def submit(
         )
         if already is not None:
             return already
-    if current_attempt(learner, assignment) is None:
-        raise AssessmentError("Your essay is empty: write it, or attach it, before submitting.")
-    draft = _locked_draft(learner, assignment)
-    if is_blank(draft.text) and not draft.attachment:
-        raise AssessmentError("Your essay is empty: write it, or attach it, before submitting.")
+    problems = {}
+    draft = None
+    if current_attempt(learner, assignment) is not None:
+        draft = _locked_draft(learner, assignment)
+    check = word_range(draft) if draft is not None else None
+    if draft is None or (is_blank(draft.text) and not draft.attachment):
+        problems["text"] = "Your essay is empty: write it, or attach it, before submitting."
+    elif not check.inside and assignment.word_range_blocks:
+        problems["text"] = check.message + " Please change it before submitting."
     if not declaration:
-        raise AssessmentError("Please confirm that the essay is your own work.")
-    check = word_range(draft)
-    if not check.inside:
-        if assignment.word_range_blocks:
-            raise AssessmentError(check.message + " Please change it before submitting.")
-        if not outside_range_ok:
-            raise AssessmentError(check.message + " Tick the box to submit it anyway.")
+        problems["declaration"] = "Please confirm that the essay is your own work."
+    in_range_or_said_so = check is None or check.inside or outside_range_ok
+    if "text" not in problems and not in_range_or_said_so:
+        problems["outside_range_ok"] = check.message + " Tick the box to submit it anyway."
+    if problems:
+        raise SubmissionRefused(problems)
     due_on = dates.deadline(course_access_for(learner), assignment, draft)
     now = timezone.now()
     if dates.is_past(due_on, now) and assignment.hard_deadline:
@@ -190,6 +209,7 @@ def submit(
         learner,
         f"Receipt for assignment {assignment.number}, attempt {draft.attempt}",
         submission_id=draft.pk,
+        site_url=site_url,
     )
     return draft
 
@@ -277,9 +297,11 @@ def save_review(
 
 
 @transaction.atomic
-def release(review: Review, by) -> Submission:
+def release(review: Review, by, site_url: str = "") -> Submission:
     """Release feedback to the learner: the outcome takes effect, and a Refer
-    opens the next attempt, starting from a copy of this one."""
+    opens the next attempt, starting from a copy of this one. ``site_url``
+    (the site's address, from the request) lets the email link to the
+    assignment's page."""
     review = Review.objects.select_for_update().select_related("submission").get(pk=review.pk)
     submission = Submission.objects.select_for_update().get(pk=review.submission_id)
     if review.is_released:
@@ -322,6 +344,7 @@ def release(review: Review, by) -> Submission:
         submission.learner_id,
         f"Feedback ready (attempt {submission.attempt})",
         submission_id=submission.pk,
+        site_url=site_url,
     )
     return submission
 

@@ -168,6 +168,7 @@ def test_the_whole_journey_refer_resubmit_pass_with_moderation(
     feedback_mail = mail.outbox[-1]
     assert feedback_mail.subject == "Feedback on your essay is ready"
     assert "mutuality" not in feedback_mail.body and "word0" not in feedback_mail.body
+    assert "http://testserver/assignments/1/" in feedback_mail.body  # the page it is about
 
     # The learner sees the feedback and a new attempt, starting from a copy.
     client.force_login(alice)
@@ -263,7 +264,9 @@ def test_bulk_release(client, tutor, alice, bob, cohort):
             {"action": "release_feedback", "_selected_action": [e.pk for e in essays]},
         )
     assert set(Submission.objects.values_list("status", flat=True)) == {"passed"}
-    assert len([m for m in mail.outbox if m.subject == "Feedback on your essay is ready"]) == 2
+    ready = [m for m in mail.outbox if m.subject == "Feedback on your essay is ready"]
+    assert len(ready) == 2
+    assert all("http://testserver/assignments/1/" in m.body for m in ready)
 
 
 def test_releasing_needs_an_outcome_and_feedback(client, tutor, essay):
