@@ -5,11 +5,13 @@ a login is not a change). Coordinators read it on the account's History
 page; erasing a learner deletes it (privacy/services.py)."""
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 import simple_history
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.html import format_html
 
 from peersupport.people import display_name
 
@@ -106,8 +108,8 @@ class Profile(models.Model):
 
 @dataclass(frozen=True)
 class ReadingPreferences:
-    """How a person likes pages set, as templates/includes/reading_attributes.html
-    prints it on every page. The login query reads it with the user
+    """How a person likes pages set, as base.html prints it on every page
+    (``html_attributes``). The login query reads it with the user
     (courses/learner/access.py), as ``user.reading``; the defaults are a
     person without a profile's."""
 
@@ -136,6 +138,24 @@ class ReadingPreferences:
         """Bootstrap's data-bs-theme for a scheme the person chose; empty for
         "system", which the stylesheet settles with prefers-color-scheme."""
         return "" if self.colour_scheme == Profile.ColourScheme.SYSTEM else self.colour_scheme
+
+    @cached_property
+    def html_attributes(self) -> str:
+        """The preferences as attributes of <html>, for static/css/reading.css,
+        so a page is set as the person chose from its first paint, with no
+        script. Made here rather than in a template: every page prints it,
+        and a template include cost more than the rest of the header.
+        (A visitor who is not logged in has no ``reading``: nothing is
+        printed, and the site has its usual look, light or dark as their
+        device is set.)"""
+        return format_html(
+            ' data-text-size="{}" data-line-spacing="{}" data-font="{}" data-contrast="{}"{}',
+            self.text_size,
+            self.line_spacing,
+            self.font,
+            self.contrast,
+            format_html(' data-bs-theme="{}"', self.bs_theme) if self.bs_theme else "",
+        )
 
 
 READING_FIELDS = tuple(field.name for field in fields(ReadingPreferences))

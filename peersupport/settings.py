@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "peersupport.context_processors.session_timeout",
+                "peersupport.context_processors.site_urls",
             ],
         },
     },

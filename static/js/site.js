@@ -2,28 +2,30 @@
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
-    // The menu (a <details>) closes on Escape and on a tap elsewhere.
+    // The menu and the course outline are <details> that a wide screen shows
+    // open: CSS does it with ::details-content; where a browser does not
+    // know it, open them here.
+    var wide = window.matchMedia("(min-width: 992px)");
+    if (!CSS.supports("selector(::details-content)")) {
+      document.querySelectorAll("[data-open-when-wide]").forEach(function (details) {
+        var follow = function () { details.open = wide.matches; };
+        follow();
+        wide.addEventListener("change", follow);
+      });
+    }
+
+    // On a phone the menu closes on Escape and on a tap elsewhere.
     var menu = document.querySelector("[data-site-menu]");
     if (menu) {
       document.addEventListener("keydown", function (event) {
-        if (event.key === "Escape" && menu.open) {
+        if (event.key === "Escape" && menu.open && !wide.matches) {
           menu.open = false;
           menu.querySelector("summary").focus();
         }
       });
       document.addEventListener("click", function (event) {
-        if (menu.open && !menu.contains(event.target)) { menu.open = false; }
+        if (menu.open && !wide.matches && !menu.contains(event.target)) { menu.open = false; }
       });
-    }
-
-    // The course outline is always open from 992 px: CSS does it with
-    // ::details-content; where a browser does not know it, open it here.
-    var outline = document.querySelector("[data-outline]");
-    if (outline && !CSS.supports("selector(::details-content)")) {
-      var wide = window.matchMedia("(min-width: 992px)");
-      var follow = function () { outline.open = wide.matches; };
-      follow();
-      wide.addEventListener("change", follow);
     }
 
     // "Print my journal": shown only where JavaScript can print.

@@ -81,7 +81,7 @@ def test_the_header_is_one_row_of_at_most_64px_on_a_phone(page, live_server, ali
 
     # The menu opens in place and holds every link.
     page.get_by_text("Menu", exact=True).click()
-    menu = page.get_by_role("navigation", name="Menu")
+    menu = page.get_by_role("navigation", name="Main")
     for name in ["My course", "My journal", "Useful resources", "My account"]:
         expect(menu.get_by_role("link", name=name)).to_be_visible()
     expect(menu.get_by_role("button", name="Log out")).to_be_visible()
