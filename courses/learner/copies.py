@@ -262,6 +262,9 @@ def _add_addresses(sessions, lessons, prompts) -> None:
     (the journal lists one per answer)."""
     for session in sessions:
         session.page_url = session.get_absolute_url()
+        # Where its "mark complete" and apologies forms post.
+        session.completion_url = reverse("session_completion", args=[session.number])
+        session.apologies_url = reverse("session_apologies", args=[session.number])
     for lesson in lessons:
         lesson.page_url = lesson.get_absolute_url()
     for prompt in prompts:
