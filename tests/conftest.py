@@ -42,9 +42,17 @@ def empty_database(db):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
+    """Each test starts with nothing cached: no cache entries, and no copy of
+    the course or a timetable in this process (courses/learner/copies.py).
+    A copy kept from an earlier test with the same version is current until
+    COPIES_MAX_AGE, and expiring in the middle of a test changed its query
+    count (seen once on PostgreSQL, where the suite runs slower)."""
     from django.core.cache import cache
 
+    from courses.learner.copies import forget_copies
+
     cache.clear()
+    forget_copies()
 
 
 @pytest.fixture(autouse=True)
