@@ -198,7 +198,10 @@ def test_the_other_buttons_format_lines_and_undo_keeps_working(phone, live_serve
     expect(box).to_have_value("## Recovery\nIt _is_ a journey.\n\n> - One\n> - Two")
     phone.keyboard.press("Control+z")
     expect(box).to_have_value("## Recovery\nIt _is_ a journey.\n\n- One\n- Two")
-    # The preview shows it as the tutor will see it.
+    # The preview shows it as the tutor will see it. (Autosave done first: the live
+    # server's threads share one in-memory SQLite connection, so two requests
+    # at once can trip over each other in tests, never in production.)
+    expect(phone.locator("#status-essay")).to_contain_text("Saved at")
     phone.get_by_role("button", name="Preview").click()
     expect(phone.locator("[data-preview-target] h2")).to_have_text("Recovery")
     expect(phone.locator("[data-preview-target] em")).to_have_text("is")
