@@ -1,21 +1,46 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 
 from assessments import services
-from assessments.models import Assignment, Moderation, Submission
+from assessments.forms import SnippetForm
+from assessments.models import Assignment, Criterion, FeedbackSnippet, Moderation, Submission
+from assessments.queue import queue_page
 from assessments.review import review_page
 from assessments.views import attachment_response
 from courses.models import Cohort, Enrolment
 from courses.staff import CohortScopedAdmin
-from peersupport.admin import ContentAdmin, object_id_or_404, rendered_preview
+from peersupport.admin import ContentAdmin, GuardedAdmin, object_id_or_404, rendered_preview
 from peersupport.people import display_name
 from peersupport.signals import announce_work_read
+from peersupport.writing import FullLengthFieldsMixin
+
+
+class CriterionInline(FullLengthFieldsMixin, admin.TabularInline):
+    """What tutors mark an essay against, shown to learners with the brief.
+    Each save is kept in the criterion's history (HistoricalCriterion)."""
+
+    model = Criterion
+    fields = ["order", "text"]
+    extra = 0
+
+
+@admin.register(Criterion)
+class CriterionAdmin(ContentAdmin):
+    """Criteria on their own, for their history (who changed what, and when)
+    and to revert an edit; they are edited with their assignment."""
+
+    list_display = ["__str__", "assignment", "order"]
+    list_filter = ["assignment"]
+    list_select_related = ["assignment"]
+    search_fields = ["text"]
+    fields = ["assignment", "order", "text"]
 
 
 @admin.register(Assignment)
@@ -35,6 +60,7 @@ class AssignmentAdmin(ContentAdmin):
         "min_words", "max_words", "word_range_blocks", "hard_deadline", "feedback_session",
     ]  # fmt: skip
     readonly_fields = ["brief_preview"]
+    inlines = [CriterionInline]
 
     brief_preview = rendered_preview("brief", "Brief, as learners see it")
 
@@ -100,9 +126,10 @@ class SubmissionAdmin(CohortScopedAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        # The queue opens on what is waiting; the filters reach the rest.
+        # Tutors work from the review queue (queue_view); this generic list,
+        # opened with a filter, stays for acting on several essays at once.
         if not request.GET and request.method == "GET":
-            return HttpResponseRedirect(f"{request.path}?status__exact=submitted")
+            return HttpResponseRedirect(reverse("admin:assessments_submission_queue"))
         return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
@@ -168,6 +195,12 @@ class SubmissionAdmin(CohortScopedAdmin):
 
     def get_urls(self):
         return [
+            # Before Django's own: "<path:object_id>/" would take "queue/".
+            path(
+                "queue/",
+                self.admin_site.admin_view(self.queue_view),
+                name="assessments_submission_queue",
+            ),
             path(
                 "<int:object_id>/file/",
                 self.admin_site.admin_view(self.attachment_view),
@@ -180,6 +213,7 @@ class SubmissionAdmin(CohortScopedAdmin):
         submission = (
             self.get_queryset(request)
             .select_related("learner", "assignment", "claimed_by")
+            .defer(None)  # the page shows the essay the list leaves out
             .filter(pk=object_id_or_404(Submission, object_id))
             .first()
         )
@@ -187,15 +221,44 @@ class SubmissionAdmin(CohortScopedAdmin):
             raise Http404
         return submission
 
+    def queue_view(self, request):
+        """The review queue (assessments/queue.py), over the rows this person sees."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        # What AdminSite.each_context() gives every admin page, but for its
+        # list of every app and model with their permissions and addresses:
+        # only the sidebar shows it, which this site turns off, and building
+        # it took a tenth of the queue's time. (tests/test_review_queue.py
+        # checks that nothing else each_context() gives is missing.)
+        site = self.admin_site
+        script_name = request.META["SCRIPT_NAME"]
+        admin_context = {
+            "site_title": site.site_title,
+            "site_header": site.site_header,
+            "site_url": script_name if site.site_url == "/" and script_name else site.site_url,
+            "has_permission": site.has_permission(request),
+            "available_apps": [],
+            "is_popup": False,
+            "is_nav_sidebar_enabled": False,
+            "log_entries": site.get_log_entries(request),
+            "opts": self.model._meta,
+        }
+        return queue_page(request, self.get_queryset(request), admin_context)
+
     def attachment_view(self, request, object_id):
         submission = self._submission(request, object_id)
         response = attachment_response(submission)
         announce_work_read(request.user, submission.learner, "essay_file", submission.pk)
         return response
 
-    @method_decorator(sensitive_post_parameters("feedback", "comment"))
+    # Every field of the marking page is about a learner's work (feedback,
+    # comments on criteria and passages, the passages' words, reasons), and
+    # their names are made per criterion and per comment: all are kept out of
+    # error reports.
+    @method_decorator(sensitive_post_parameters())
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        """The review page (assessments/review.py), for the rows this person sees."""
+        """The marking page (assessments/review.py), for the rows this person
+        sees; the next essay comes from the same rows."""
         submission = self._submission(request, object_id)
         if not self.has_view_or_change_permission(request, submission):
             raise PermissionDenied
@@ -203,12 +266,14 @@ class SubmissionAdmin(CohortScopedAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "media": self.media,
+            # The essay and the feedback panel need the page's whole width.
+            "is_nav_sidebar_enabled": False,
         }
-        return review_page(request, submission, admin_context)
+        return review_page(request, submission, admin_context, self.get_queryset(request))
 
     class Media:
         js = ["js/http.js", "admin/js/markdown-preview.js"]
-        css = {"all": ["admin/css/peersupport-admin.css"]}
+        css = {"all": ["admin/css/peersupport-admin.css", "admin/css/marking.css"]}
 
 
 @admin.register(Moderation)
@@ -252,3 +317,69 @@ class ModerationAdmin(CohortScopedAdmin):
         if moderation.agrees is None:
             return "Waiting"
         return "Agrees" if moderation.agrees else "Disagrees"
+
+
+@admin.register(FeedbackSnippet)
+class FeedbackSnippetAdmin(GuardedAdmin):
+    """Each tutor's own snippets of feedback, inserted on the marking page.
+    A tutor sees and changes only theirs: another's is a 404, as if it did
+    not exist. Coordinators have no snippets unless they tutor too."""
+
+    list_display = ["title", "updated_at"]
+    fields = ["title", "text"]
+    search_fields = ["title", "text"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(tutor=request.user)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.tutor = request.user
+        super().save_model(request, obj, form, change)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(
+            request, {**(extra_context or {}), "title": "My feedback snippets"}
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "quick-add/",
+                self.admin_site.admin_view(self.quick_add_view),
+                name="assessments_feedbacksnippet_quick_add",
+            ),
+            *super().get_urls(),
+        ]
+
+    def quick_add_view(self, request):
+        """Save a snippet from the marking page: JSON to its script, or back
+        to the page (``next``) with a message without JavaScript."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = SnippetForm(request.POST, prefix="snippet")
+        fetched = request.headers.get("X-Requested-With") == "fetch"  # js/http.js
+        if form.is_valid():
+            snippet = form.save(commit=False)
+            snippet.tutor = request.user
+            snippet.save()
+            if fetched:
+                return JsonResponse(
+                    {"saved": True, "title": snippet.title, "text": snippet.text}, status=201
+                )
+            self.message_user(request, f"Your snippet “{snippet.title}” is saved.")
+        else:
+            problems = [error for errors in form.errors.values() for error in errors]
+            if fetched:
+                return JsonResponse({"saved": False, "errors": problems}, status=400)
+            self.message_user(
+                request, "Your snippet was not saved: " + " ".join(problems), messages.ERROR
+            )
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("admin:assessments_feedbacksnippet_changelist")
+        return HttpResponseRedirect(back)

@@ -85,6 +85,28 @@ class Assignment(PartOfTheCourse, CourseContent):
             )
 
 
+class Criterion(PartOfTheCourse, CourseContent):
+    """One requirement an essay is marked against ("explains the role of peer
+    support"). Learners read the criteria with the brief; tutors judge each
+    one met or not yet, and moderators agree or disagree with each judgement."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveSmallIntegerField(default=1)
+    text = models.CharField(
+        max_length=300, help_text="One requirement, in a sentence a learner understands."
+    )
+
+    content_fields = ("text",)
+    history = HistoricalRecords(excluded_fields=CourseContent.history_excluded({}))
+
+    class Meta:
+        ordering = ["assignment", "order", "pk"]
+        verbose_name_plural = "criteria"
+
+    def __str__(self):
+        return self.text
+
+
 # ---------------------------------------------------------------- essays
 
 ESSAY_MAX_CHARS = 200_000
@@ -229,6 +251,10 @@ class Review(MarkdownRendered):
     resubmit_by = models.DateField(
         null=True, blank=True, help_text="For Refer: the deadline of the learner's next attempt."
     )
+    # Why the outcome is not the one the criteria suggest (a Pass with a
+    # criterion not yet met, a Refer with all met). For staff: moderators read
+    # it; the learner reads the criteria and the feedback.
+    outcome_reason = models.TextField(blank=True)
     # Bumped on every save: two tutors saving from the same starting point
     # cannot silently overwrite each other.
     version = models.PositiveIntegerField(default=1)
@@ -260,6 +286,67 @@ class Review(MarkdownRendered):
         return self.released_at is not None
 
 
+class CriterionResult(models.Model):
+    """A tutor's judgement of one criterion in one review, with a short comment."""
+
+    class Judgement(models.TextChoices):
+        MET = "met", "Met"
+        NOT_YET = "not_yet", "Not yet"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="criterion_results")
+    # Kept if a coordinator later removes the criterion: the judgement and
+    # the words it judged (criterion_text) stay as the learner was shown them.
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    criterion_text = models.CharField(max_length=300)
+    order = models.PositiveSmallIntegerField(default=1)
+    judgement = models.CharField(max_length=10, choices=Judgement, blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion"], name="assessments_criterionresult_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_text[:60]}: {self.get_judgement_display() or 'not judged'}"
+
+    @property
+    def is_met(self) -> bool:
+        return self.judgement == self.Judgement.MET
+
+
+class PassageComment(models.Model):
+    """A tutor's comment on a passage of the essay.
+
+    The passage is anchored by offsets (in characters, Unicode code points)
+    into the plain text of the essay as rendered (assessments/passages.py):
+    a submitted essay never changes, so the offsets never move. ``passage``
+    keeps the words themselves, for the data download and as a check."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="passage_comments")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    passage = models.TextField()
+    comment = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start", "end", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__lt=F("end")), name="assessments_passagecomment_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Comment on characters {self.start}–{self.end}"
+
+
 class Moderation(models.Model):
     """A second tutor's check of a review, for a coordinator's sample."""
 
@@ -288,6 +375,46 @@ class Moderation(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.agrees is not None
+
+
+class CriterionModeration(models.Model):
+    """The moderator's view of one criterion's judgement: agrees or not, and why."""
+
+    moderation = models.ForeignKey(
+        Moderation, on_delete=models.CASCADE, related_name="criterion_decisions"
+    )
+    result = models.ForeignKey(CriterionResult, on_delete=models.CASCADE, related_name="+")
+    agrees = models.BooleanField()
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["result__order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["moderation", "result"], name="assessments_criterionmoderation_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return "Agrees" if self.agrees else "Disagrees"
+
+
+class FeedbackSnippet(models.Model):
+    """A piece of feedback a tutor reuses, inserted where they are typing.
+    Each tutor's own: never shown to another."""
+
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feedback_snippets"
+    )
+    title = models.CharField(max_length=100)
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+
+    def __str__(self):
+        return self.title
 
 
 class StatusChange(models.Model):

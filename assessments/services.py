@@ -12,8 +12,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments import emails
-from assessments.models import Assignment, Moderation, Review, StatusChange, Submission
+from assessments import emails, passages
+from assessments.models import (
+    Assignment,
+    Criterion,
+    CriterionModeration,
+    CriterionResult,
+    Moderation,
+    PassageComment,
+    Review,
+    StatusChange,
+    Submission,
+)
 from courses.learner import dates
 from courses.learner.access import course_access_for
 from courses.models import Cohort
@@ -267,6 +277,55 @@ def claim(submission: Submission, tutor) -> Submission:
     return submission
 
 
+def next_to_review(submissions, tutor, after: Submission | None = None) -> Submission | None:
+    """The oldest essay waiting among ``submissions`` (the rows ``tutor`` may
+    see, as the admin narrows them) that no other tutor holds a live claim
+    on; ``after``, the essay just marked, is left out."""
+    if not may_review(tutor):
+        return None
+    lapsed = timezone.now() - CLAIM_LASTS
+    waiting = submissions.awaiting_review().filter(
+        Q(claimed_by__isnull=True) | Q(claimed_by=tutor) | Q(claimed_at__lte=lapsed)
+    )
+    if after is not None:
+        waiting = waiting.exclude(pk=after.pk)
+    return waiting.order_by("submitted_at", "pk").only("pk").first()
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A tutor's judgement of one criterion: "met", "not_yet" or "" (not yet
+    judged), with a short comment."""
+
+    judgement: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class PassageDraft:
+    """A comment on the words ``passage`` at [start, end) of the essay's plain
+    text (assessments/passages.py); offsets may be None when the words were
+    copied in by hand, without JavaScript."""
+
+    passage: str
+    comment: str
+    start: int | None = None
+    end: int | None = None
+
+
+def suggested_outcome(judgements) -> str:
+    """The outcome the criteria point to: Pass when every one is met, Refer
+    when any is not yet met, nothing while some are still to judge."""
+    values = [j.judgement for j in judgements]
+    if not values or "" in values:
+        return ""
+    return Review.Outcome.PASS if all(v == "met" for v in values) else Review.Outcome.REFER
+
+
+def criteria_of(assignment: Assignment) -> list[Criterion]:
+    return list(Criterion.objects.filter(assignment=assignment).order_by("order", "pk"))
+
+
 @transaction.atomic
 def save_review(
     submission: Submission,
@@ -275,9 +334,17 @@ def save_review(
     feedback: str,
     resubmit_by: date | None,
     base_version: int,
+    *,
+    outcome_reason: str = "",
+    judgements: dict[int, Judgement] | None = None,
+    passage_comments: list[PassageDraft] | None = None,
 ) -> Review:
     """Save draft feedback. ``base_version`` is the review's version the tutor
-    started from (0 for none): if someone saved since, nothing is overwritten."""
+    started from (0 for none): if someone saved since, nothing is overwritten.
+
+    ``judgements`` maps criterion ids to the tutor's judgements, and
+    ``passage_comments`` are all the comments on passages (the ones saved
+    before and not among them are removed); None leaves either as it was."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.status != Status.SUBMITTED:
         raise AssessmentError("Feedback on this essay has been released and can no longer change.")
@@ -290,10 +357,84 @@ def save_review(
     review.tutor = tutor
     review.outcome = outcome
     review.feedback = feedback
+    review.outcome_reason = outcome_reason
     review.resubmit_by = resubmit_by if outcome == Review.Outcome.REFER else None
     review.version += 1
     review.save()
+    if judgements is not None:
+        _save_judgements(review, submission, judgements)
+    if passage_comments is not None:
+        _save_passage_comments(review, submission, passage_comments)
     return review
+
+
+def _save_judgements(review: Review, submission: Submission, judgements) -> None:
+    for criterion in criteria_of(submission.assignment):
+        given = judgements.get(criterion.pk)
+        if given is None:
+            continue
+        CriterionResult.objects.update_or_create(
+            review=review,
+            criterion=criterion,
+            defaults={
+                "criterion_text": criterion.text,
+                "order": criterion.order,
+                "judgement": given.judgement,
+                "comment": given.comment,
+            },
+        )
+
+
+def _save_passage_comments(review: Review, submission: Submission, drafts) -> None:
+    plain = passages.plain_text(submission.text_html)
+    rows = []
+    for draft in drafts:
+        try:
+            start, end = passages.locate(plain, draft.passage, draft.start, draft.end)
+        except passages.PassageNotFound as error:
+            raise AssessmentError(str(error)) from None
+        rows.append(
+            PassageComment(
+                review=review, start=start, end=end, passage=plain[start:end], comment=draft.comment
+            )
+        )
+    # Replaced as a whole: the form holds every comment, each as the tutor
+    # left it; a comment they removed is gone.
+    review.passage_comments.all().delete()
+    PassageComment.objects.bulk_create(rows)
+
+
+def judgements_of(review: Review | None) -> dict[int, Judgement]:
+    """The judgements saved on ``review``, by criterion id."""
+    if review is None:
+        return {}
+    return {
+        result.criterion_id: Judgement(result.judgement, result.comment)
+        for result in review.criterion_results.all()
+        if result.criterion_id is not None
+    }
+
+
+def _check_criteria(review: Review, submission: Submission) -> None:
+    criteria = criteria_of(submission.assignment)
+    saved = judgements_of(review)
+    judged = [saved.get(c.pk, Judgement("")) for c in criteria]
+    missing = sum(1 for j in judged if not j.judgement)
+    if missing:
+        raise AssessmentError(
+            f"{submission}: judge every criterion (met or not yet) before releasing; "
+            f"{missing} still to judge."
+        )
+    suggested = suggested_outcome(judged)
+    if criteria and review.outcome != suggested and not review.outcome_reason.strip():
+        if suggested == Review.Outcome.PASS:
+            why = "every criterion is met"
+        else:
+            why = "not every criterion is met"
+        raise AssessmentError(
+            f"{submission}: the outcome is {review.get_outcome_display()} although {why}. "
+            "Say why in “Reason for this outcome”, or change the outcome."
+        )
 
 
 @transaction.atomic
@@ -310,6 +451,7 @@ def release(review: Review, by, site_url: str = "") -> Submission:
         raise AssessmentError(f"{submission}: give an outcome and feedback before releasing.")
     if review.outcome == Review.Outcome.REFER and not review.resubmit_by:
         raise AssessmentError(f"{submission}: a Refer needs a date for the next attempt.")
+    _check_criteria(review, submission)
     moderation = Moderation.objects.filter(review=review).first()
     if (
         moderation is not None
@@ -370,19 +512,44 @@ def request_moderation(reviews, coordinator) -> int:
 
 
 @transaction.atomic
-def moderate(moderation: Moderation, moderator, agrees: bool, comment: str) -> Moderation:
+def moderate(
+    moderation: Moderation,
+    moderator,
+    agrees: bool,
+    comment: str,
+    criterion_decisions: dict[int, tuple[bool, str]] | None = None,
+) -> Moderation:
+    """Record the second tutor's decision on the outcome and feedback
+    (``agrees``, ``comment``) and on each criterion's judgement
+    (``criterion_decisions`` maps CriterionResult ids to (agrees, comment)).
+    Every disagreement needs a comment saying why."""
     moderation = (
         Moderation.objects.select_for_update().select_related("review").get(pk=moderation.pk)
     )
     if moderation.review.tutor_id == moderator.pk:
         raise AssessmentError("A second tutor moderates: you cannot moderate your own review.")
+    if moderation.is_decided:
+        raise AssessmentError("This review has been moderated already.")
     if not agrees and not comment.strip():
         raise AssessmentError("Please say in a comment why you disagree.")
+    decisions = criterion_decisions or {}
+    results = {r.pk: r for r in moderation.review.criterion_results.all()}
+    for result_id, (criterion_agrees, criterion_comment) in decisions.items():
+        if result_id not in results:
+            raise AssessmentError("That criterion is not part of this review.")
+        if not criterion_agrees and not criterion_comment.strip():
+            raise AssessmentError(
+                f"Please say why you disagree on “{results[result_id].criterion_text}”."
+            )
     moderation.moderator = moderator
     moderation.agrees = agrees
     moderation.comment = comment
     moderation.decided_at = timezone.now()
     moderation.save()
+    CriterionModeration.objects.bulk_create(
+        CriterionModeration(moderation=moderation, result_id=pk, agrees=a, comment=c)
+        for pk, (a, c) in decisions.items()
+    )
     return moderation
 
 

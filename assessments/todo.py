@@ -22,7 +22,7 @@ def todo_items(sender, user, **kwargs) -> list[TodoItem]:
         items.append(
             TodoItem(
                 f"{waiting} essay{'s' if waiting != 1 else ''} waiting for review.",
-                reverse("admin:assessments_submission_changelist") + "?status__exact=submitted",
+                reverse("admin:assessments_submission_queue"),
                 urgent=True,
             )
         )

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from assessments import services
+from assessments import passages, services
 from assessments.attachments import (
     AttachmentError,
     check_attachment,
@@ -17,7 +18,15 @@ from assessments.attachments import (
     too_large_message,
 )
 from assessments.forms import AttachmentForm, DraftForm, SubmitForm
-from assessments.models import ATTACHMENT_MAX_BYTES, Assignment, Submission, count_words
+from assessments.models import (
+    ATTACHMENT_MAX_BYTES,
+    Assignment,
+    CriterionResult,
+    PassageComment,
+    Review,
+    Submission,
+    count_words,
+)
 from assessments.status import state_of
 from courses.learner import dates
 from courses.learner.access import learner_page
@@ -63,6 +72,47 @@ class Problem:
     @property
     def anchor(self) -> str:
         return FIELD_IDS.get(self.field, "")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """Released feedback on one attempt, as its learner reads it."""
+
+    review: Review
+    tutor_name: str
+    criteria: list[CriterionResult]  # in the assignment's order
+    passage_comments: list[PassageComment]  # in the essay's order, numbered from 1
+    # The attempt's essay with each commented passage highlighted and its
+    # comment after it (assessments/passages.py): sanitised HTML, escaped notes.
+    essay_html: str
+    # (number, comment) of each comment whose passage could not be shown in
+    # the essay: listed apart, never lost.
+    unplaced: list[tuple[int, PassageComment]]
+
+    @property
+    def criteria_met(self) -> int:
+        return sum(1 for result in self.criteria if result.is_met)
+
+
+def feedback_on(attempt: Submission) -> Feedback | None:
+    """What the learner reads of the feedback on ``attempt``: nothing at all
+    until it is released. Its review's criterion results and passage
+    comments are prefetched (see _detail_context)."""
+    review = getattr(attempt, "review", None)
+    if review is None or not review.is_released:
+        return None
+    comments = list(review.passage_comments.all())
+    marked = passages.marked(
+        attempt.text_html, comments, id_prefix=f"attempt-{attempt.attempt}-passage"
+    )
+    return Feedback(
+        review=review,
+        tutor_name=person_name(review.tutor),
+        criteria=list(review.criterion_results.all()),
+        passage_comments=comments,
+        essay_html=marked.html,
+        unplaced=[(number, comments[number - 1]) for number in marked.skipped],
+    )
 
 
 def _refused_key(assignment) -> str:
@@ -119,12 +169,16 @@ def _detail_context(
         attempts = list(
             Submission.objects.for_learner(request.user, assignment).select_related("review__tutor")
         )
+        # The criteria's results and the comments on passages of released
+        # reviews only (1 query each, when any is released): a draft's are
+        # never read for the learner's page.
+        released = [
+            a.review for a in attempts if getattr(a, "review", None) and a.review.is_released
+        ]
+        prefetch_related_objects(released, "criterion_results", "passage_comments")
         for attempt in attempts:
             attempt.assignment = assignment  # the course's copy: no query per attempt
-            review = getattr(attempt, "review", None)
-            attempt.released_review = review if review is not None and review.is_released else None
-            if attempt.released_review is not None:
-                attempt.feedback_from = person_name(review.tutor)
+            attempt.feedback = feedback_on(attempt)
     current = attempts[-1] if attempts else None
     draft = current if current and current.is_draft else None
     submitted = [a for a in attempts if not a.is_draft]
@@ -149,8 +203,15 @@ def _detail_context(
         "editing": editing,
         # The brief is open until the learner has started (their first visit).
         "brief_open": not attempts,
+        # The assessment criteria, with the brief (this process's copy of the course).
+        "criteria": assignment.criteria_in_order,
         # The latest feedback comes first, until the next attempt is submitted.
-        "feedback_first": submitted[-1] if submitted and submitted[-1].released_review else None,
+        "feedback_first": submitted[-1] if submitted and submitted[-1].feedback else None,
+        # The essay with the tutor's comments is open at the top, unless the
+        # next attempt's editor follows it (then it is a click away).
+        "feedback_essay_open": not editing,
+        # From 992 px, comments on passages stand in a margin beside the essay.
+        "margin_notes": any(a.feedback and a.feedback.passage_comments for a in submitted),
         "length": f"{assignment.min_words:,}–{assignment.max_words:,} words",
         "box_text": box_text,
         "box_words": count_words(box_text) if refused_text is not None else None,

@@ -20,10 +20,10 @@ SESSION_REFRESH_QUERIES = 0
 # enrolment and the versions of its cohort and course (courses/learner/access.py).
 ACCESS_QUERIES = 2
 # What a process reads when its copy of the course (the course, sessions,
-# lessons, prompts, exercise files, assignments) or of a cohort's timetable
+# lessons, prompts, exercise files, assignments, criteria) or of a cohort's timetable
 # (the cohort, opening dates, deadlines, extensions, tutors) is out of date
 # (courses/learner/copies.py).
-STRUCTURE_QUERIES = 6
+STRUCTURE_QUERIES = 7
 TIMETABLE_QUERIES = 5
 
 
@@ -33,6 +33,7 @@ ROLE_MIGRATIONS = [
     "courses.migrations.0004_grant_cohort_roles",
     "reflections.migrations.0004_grant_reflection_roles",
     "assessments.migrations.0004_grant_assessment_roles",
+    "assessments.migrations.0007_grant_marking_roles",
     "privacy.migrations.0002_grant_privacy_roles",
     "outbox.migrations.0002_grant_outbox_roles",
     "completion.migrations.0002_grant_completion_roles",

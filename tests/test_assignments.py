@@ -12,6 +12,7 @@ from assessments.models import ATTACHMENT_MAX_BYTES, Assignment, Submission, cou
 from courses.models import AssignmentDeadline, DeadlineExtension, Enrolment
 from tests.essays import PDF_BYTES, docx_bytes, essay_of, odt_bytes, submitted_essay, upload
 from tests.helpers import ACCESS_QUERIES, SESSION_REFRESH_QUERIES, edit
+from tests.marking import mark
 from tests.tasks import worker_runs_after
 
 pytestmark = pytest.mark.django_db
@@ -365,11 +366,15 @@ def test_the_brief_is_open_until_the_learner_starts(alice_client, cohort):
 
 # The assignment page: access (ACCESS_QUERIES), then my attempts with their
 # feedback and the tutor who wrote it (1), however many attempts there are.
+# The assignment's criteria come with this process's copy of the course.
 ASSIGNMENT_QUERIES = ACCESS_QUERIES + 1 + SESSION_REFRESH_QUERIES
+# Once some feedback is released: its criteria's results (1) and its
+# comments on passages (1), however many reviews there are.
+RELEASED_FEEDBACK_QUERIES = 2
 
 
 def refer(essay, tutor, feedback="Please say more about **hope**."):
-    review = services.save_review(essay, tutor, "refer", feedback, date(2030, 3, 1), 0)
+    review = mark(essay, tutor, "refer", feedback, date(2030, 3, 1))
     return services.release(review, tutor, site_url="https://training.example.org/")
 
 
@@ -380,7 +385,7 @@ def test_after_a_refer_the_feedback_comes_first_with_the_tutor_and_date(
     with django_assert_num_queries(ASSIGNMENT_QUERIES):
         alice_client.get(URL)
     essay = refer(submitted_essay(alice), tutor)
-    with django_assert_num_queries(ASSIGNMENT_QUERIES):
+    with django_assert_num_queries(ASSIGNMENT_QUERIES + RELEASED_FEEDBACK_QUERIES):
         response = alice_client.get(URL)
     html = response.content.decode()
     assert response.context["feedback_first"] == essay

@@ -19,6 +19,7 @@ from courses.models import Course, Enrolment
 from sessions.models import Session
 from tests.essays import submitted_essay
 from tests.helpers import make_cohort, make_user
+from tests.marking import mark
 
 pytestmark = pytest.mark.django_db
 Status = Attendance.Status
@@ -37,7 +38,7 @@ def mark_sessions(learner, cohort, numbers, status=Status.PRESENT, by=None, note
 def pass_both(learner, tutor):
     for number in (1, 2):
         essay = submitted_essay(learner, number=number, words=1600 if number == 1 else 2100)
-        review = assessment.save_review(essay, tutor, "pass", "Well done.", None, 0)
+        review = mark(essay, tutor, "pass", "Well done.")
         assessment.release(review, tutor)
 
 

@@ -11,6 +11,7 @@ from assessments import services
 from assessments.models import Submission
 from reflections.models import Reflection, ReflectionPrompt
 from tests.essays import essay_of, submitted_essay
+from tests.marking import judgement_fields, mark
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +156,7 @@ def test_a_tutor_saving_after_another_released_keeps_their_text(
     url = f"/admin/assessments/submission/{essay.pk}/change/"
     client.force_login(second_tutor)
     client.get(url)  # Terry opens the essay and starts writing
-    review = services.save_review(essay, tutor, "pass", "Tina's feedback.", None, 0)
+    review = mark(essay, tutor, "pass", "Tina's feedback.")
     services.release(review, tutor)  # meanwhile Tina releases hers
     response = client.post(
         url,
@@ -176,7 +177,10 @@ def test_a_second_click_on_release_explains_instead_of_refusing(client, tutor, a
     essay = submitted_essay(alice)
     url = f"/admin/assessments/submission/{essay.pk}/change/"
     client.force_login(tutor)
-    data = {"outcome": "pass", "feedback": "Good.", "base_version": 0, "_release": "1"}
+    data = {
+        "outcome": "pass", "feedback": "Good.", "base_version": 0, "_release": "1",
+        **judgement_fields(essay, "pass"),
+    }  # fmt: skip
     assert client.post(url, data).status_code == 302
     response = client.post(url, data)
     assert response.status_code == 200

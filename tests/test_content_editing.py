@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from courses.content import DEFAULT_CONTENT_DIR, load_course, write_course
+from assessments.models import Assignment, Criterion
+from courses.content import DEFAULT_CONTENT_DIR, load_course, read_course, write_course
 from reflections.models import ReflectionPrompt
 from sessions.models import Session
-from tests.helpers import session_form
+from tests.helpers import edit, session_form
 
 pytestmark = pytest.mark.django_db
 
@@ -97,11 +98,27 @@ def test_load_export_load_changes_nothing(empty_database, tmp_path, coordinator)
     # A coordinator's additions and reordering survive the round trip too.
     session = Session.objects.get(number=5)
     ReflectionPrompt.objects.create(session=session, order=9, text="Added in the admin?")
+    assignment = Assignment.objects.get(number=2)
+    Criterion.objects.create(assignment=assignment, order=9, text="Added in the admin")
+    Criterion.objects.filter(assignment=assignment, order=1).update(order=7)
     write_course(tmp_path / "a", session.course)
     report = load_course(tmp_path / "a")
     assert (report.created, report.updated) == (0, 0)
     write_course(tmp_path / "b", session.course)
     assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
+
+
+def test_export_shows_a_criterion_changed_or_all_removed(course, tmp_path):
+    edit(Criterion.objects.get(assignment__number=1, order=2), text="Explains peer support")
+    Criterion.objects.filter(assignment__number=2).delete()
+    write_course(tmp_path, course)
+    exported, shipped = files_of(tmp_path), files_of(DEFAULT_CONTENT_DIR)
+    changed = {path for path in shipped if exported.get(path) != shipped[path]}
+    assert changed == {"assignments/assignment-1.md", "assignments/assignment-2.md"}
+    assert "\n  - Explains peer support\n" in exported["assignments/assignment-1.md"].decode()
+    # No criteria, no 'criteria:' line; such a file loads (marking goes by the brief).
+    assert b"criteria" not in exported["assignments/assignment-2.md"]
+    assert read_course(tmp_path).assignments[1].criteria == []
 
 
 def test_export_command(course, tmp_path):

@@ -7,13 +7,18 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from courses.content import DEFAULT_CONTENT_DIR, load_course
+from assessments.models import Assignment, Criterion
+from courses.content import DEFAULT_CONTENT_DIR, ContentError, load_course, read_course
 from courses.models import Course
 from reflections.models import ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session
 from tests.helpers import inline_management
 
 pytestmark = pytest.mark.usefixtures("empty_database")
+
+# 1 course + 11 sessions + 1 lesson + 22 session prompts + 3 lesson prompts
+# + 2 assignments + 4 and 5 criteria
+ROWS = 49
 
 
 @pytest.fixture
@@ -40,10 +45,9 @@ def counts(output):
 
 def test_a_second_run_creates_and_updates_nothing():
     first = counts(run())
-    # 1 course + 11 sessions + 1 lesson + 22 session prompts + 3 lesson prompts + 2 assignments
-    assert first == {"created": 40, "updated": 0, "unchanged": 0, "kept": 0}
+    assert first == {"created": ROWS, "updated": 0, "unchanged": 0, "kept": 0}
     second = counts(run())
-    assert second == {"created": 0, "updated": 0, "unchanged": 40, "kept": 0}
+    assert second == {"created": 0, "updated": 0, "unchanged": ROWS, "kept": 0}
     assert Session.objects.count() == 11
 
 
@@ -81,12 +85,108 @@ def test_a_coordinators_edit_survives_a_plain_run_and_force_overwrites_it(coordi
     output = run("--force")
     assert counts(output)["updated"] == 1
     assert Session.objects.get(number=2).title == "What is Recovery?"
-    assert counts(run()) == {"created": 0, "updated": 0, "unchanged": 40, "kept": 0}
+    assert counts(run()) == {"created": 0, "updated": 0, "unchanged": ROWS, "kept": 0}
 
 
 def empty_inline_forms():
     """Management data for the session change form's two inlines, left unchanged."""
     return inline_management("lessons", "prompts")
+
+
+def assignment_form(assignment, texts: dict[int, str] | None = None, added=()) -> dict:
+    """The admin's assignment form with its criteria: ``texts`` changes the
+    criterion at each position (0, 1…), ``added`` adds criteria at the end."""
+    criteria = list(assignment.criteria.order_by("order", "pk"))
+    data = {
+        "course": assignment.course_id,
+        "number": assignment.number,
+        "title": assignment.title,
+        "brief": assignment.brief,
+        "min_words": assignment.min_words,
+        "max_words": assignment.max_words,
+        "feedback_session": assignment.feedback_session_id or "",
+        "criteria-TOTAL_FORMS": str(len(criteria) + len(added)),
+        "criteria-INITIAL_FORMS": str(len(criteria)),
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
+    }
+    for index, criterion in enumerate(criteria):
+        data |= {
+            f"criteria-{index}-id": criterion.pk,
+            f"criteria-{index}-assignment": assignment.pk,
+            f"criteria-{index}-order": criterion.order,
+            f"criteria-{index}-text": (texts or {}).get(index, criterion.text),
+        }
+    for index, text in enumerate(added, start=len(criteria)):
+        data |= {
+            f"criteria-{index}-assignment": assignment.pk,
+            f"criteria-{index}-order": index + 1,
+            f"criteria-{index}-text": text,
+        }
+    return data
+
+
+def test_criteria_load_from_the_files_in_order():
+    run()
+    first, final = Assignment.objects.order_by("number")
+    assert [c.text for c in first.criteria.all()] == [
+        "Relates your own recovery story to the recovery approach and its key concepts",
+        "Explains the role of peer support and how your own experience relates to it",
+        "Reflects on your own experience in your own words, keeping appropriate boundaries "
+        "about what you share",
+        "Is within the word range (1,500 to 2,000 words) and clearly structured",
+    ]
+    assert [c.order for c in first.criteria.all()] == [1, 2, 3, 4]
+    assert final.criteria.count() == 5
+    assert final.criteria.first().text.startswith("Shows how you would use the language")
+
+
+def test_an_assignment_without_criteria_loads(content_dir):
+    path = content_dir / "assignments" / "assignment-2.md"
+    path.write_text(without_criteria(path.read_text()))
+    load_course(content_dir)
+    assert not Criterion.objects.filter(assignment__number=2).exists()
+    assert Criterion.objects.filter(assignment__number=1).count() == 4
+
+
+def without_criteria(text: str) -> str:
+    return re.sub(r"(?m)^criteria:\n(  - .*\n)+", "", text)
+
+
+def test_a_coordinators_criterion_edit_is_kept_with_its_history_and_force_overwrites_it(
+    coordinator_client, coordinator
+):
+    run()
+    assignment = Assignment.objects.get(number=1)
+    edited = "Connects your own recovery story with the recovery approach"
+    response = coordinator_client.post(
+        f"/admin/assessments/assignment/{assignment.pk}/change/",
+        assignment_form(assignment, {0: edited}, added=["Uses at least one example"]),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    criterion = assignment.criteria.get(order=1)
+    assert criterion.text == edited
+    # The edit is in the criterion's history, with who made it.
+    latest = criterion.history.first()
+    assert (latest.text, latest.history_type, latest.history_user) == (edited, "~", coordinator)
+    assert criterion.history.count() == 2  # loaded, edited
+
+    output = run()
+    assert counts(output)["kept"] == 1
+    assert f"Criterion {edited}" in output
+    assert assignment.criteria.get(order=1).text == edited
+
+    output = run("--force")
+    assert counts(output)["updated"] == 1
+    assert assignment.criteria.get(order=1).text.startswith("Relates your own recovery story")
+    assert criterion.history.count() == 3  # loaded, edited, loaded again
+    # A criterion added in the admin, beyond the file's four, is left as it
+    # is (as prompts are): export_course writes it out with the rest.
+    assert list(assignment.criteria.values_list("order", "text"))[-1] == (
+        5,
+        "Uses at least one example",
+    )
+    assert counts(run()) == {"created": 0, "updated": 0, "unchanged": ROWS, "kept": 0}
 
 
 @pytest.mark.parametrize(
@@ -113,6 +213,28 @@ def empty_inline_forms():
             lambda t: t.replace("min_words: 2000", "min_words: 9000"),
             "min_words must be less than max_words",
         ),
+        # Criteria: a list of sentences, each with words in it and not too long.
+        (
+            "assignments/assignment-1.md",
+            lambda t: without_criteria(t).replace("---\n##", "criteria: Relates\n---\n##"),
+            "'criteria' must be a list of requirements, one per '- ' line",
+        ),
+        (
+            "assignments/assignment-1.md",
+            lambda t: t.replace("criteria:\n", "criteria:\n  -\n"),
+            "criterion 1 is empty: please write the requirement after its '- '",
+        ),
+        (
+            "assignments/assignment-2.md",
+            lambda t: t.replace("criteria:\n", "criteria:\n  - " + "Shows " * 60 + "\n"),
+            "criterion 1 is 359 characters long; please keep each criterion to one "
+            "sentence of at most 300 characters",
+        ),
+        (
+            "assignments/assignment-2.md",
+            lambda t: t.replace("criteria:\n", "criteria:\n  - Shows: how\n"),
+            "criterion 1 is not read as a sentence: please put it in quotes",
+        ),
     ],
 )
 def test_a_malformed_file_is_named_and_nothing_is_loaded(
@@ -135,6 +257,16 @@ def test_a_malformed_file_is_named_and_nothing_is_loaded(
     assert relative_path.split("/")[-1] in message
     assert problem in message
     assert Session.objects.get(number=1).title == "Changed in the database"
+    assert Criterion.objects.count() == 9
+
+
+def test_a_content_error_names_the_file_it_is_in(content_dir):
+    path = content_dir / "assignments" / "assignment-1.md"
+    path.write_text(path.read_text().replace("criteria:\n", "criteria:\n  - ''\n"))
+    with pytest.raises(ContentError) as error:
+        read_course(content_dir)
+    assert error.value.path == path
+    assert error.value.problem.startswith("criterion 1 is empty")
 
 
 def test_a_missing_session_file_is_reported(content_dir):

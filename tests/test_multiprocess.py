@@ -157,7 +157,7 @@ def test_two_tutors_on_different_servers_race_to_claim_one_essay(servers, databa
     loser = next(name for name in tutors if name != claimed_by)
     assert all(status == 200 for status, _, _ in results.values())
     assert "please leave it to them" in results[loser][1]
-    assert "Being reviewed by:</strong>\n    you" in results[claimed_by][1]
+    assert "You are marking this since" in results[claimed_by][1]
 
 
 def test_a_content_edit_shows_on_every_server_at_once(servers, database_url, session_store):

@@ -11,6 +11,7 @@ from courses.models import Cohort, Enrolment
 from sessions.models import Session
 from tests.essays import submitted_essay
 from tests.helpers import edit, inline_management, make_cohort
+from tests.marking import mark
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_moderation_follows_the_cohort_a_learner_is_in_now(
     Cohort.objects.filter(pk=new.pk).update(requires_moderation=new_requires)
     assert Cohort.objects.current_for(alice).get() == new
     essay = submitted_essay(alice)
-    review = services.save_review(essay, tutor, "pass", "Good.", None, 0)
+    review = mark(essay, tutor, "pass", "Good.")
     Moderation.objects.create(review=review)
     if new_requires:
         with pytest.raises(services.AssessmentError, match="moderation sample"):

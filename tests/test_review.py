@@ -11,6 +11,7 @@ from assessments.models import Moderation, Review, StatusChange, Submission
 from courses.models import Cohort
 from tests.essays import PDF_BYTES, essay_of, submitted_essay, upload
 from tests.helpers import make_user
+from tests.marking import judgements_for, mark
 from tests.tasks import worker_runs_after
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +37,29 @@ def review_url(submission):
     return f"{QUEUE}{submission.pk}/change/"
 
 
-def review_post(outcome="", feedback="", resubmit_by="", base_version=0, release=False):
+def review_post(
+    outcome="", feedback="", resubmit_by="", base_version=0, release=False, judged=None
+):
+    """The marking page's form; with ``judged`` (an essay), every criterion
+    judged to agree with the outcome, as a tutor does before releasing."""
     data = {
         "outcome": outcome,
         "feedback": feedback,
         "resubmit_by": resubmit_by,
         "base_version": base_version,
     }
+    if judged is not None:
+        data.update(judged_fields(judged, outcome))
     data["_release" if release else "_save"] = "1"
     return data
+
+
+def judged_fields(submission, outcome) -> dict:
+    """The criteria's radio buttons, judged as tests/marking.py judges them."""
+    return {
+        f"criterion_{pk}": judgement.judgement
+        for pk, judgement in judgements_for(submission, outcome).items()
+    }
 
 
 def test_the_queue_lists_waiting_essays_oldest_first(client, tutor, alice, bob, cohort):
@@ -52,8 +67,10 @@ def test_the_queue_lists_waiting_essays_oldest_first(client, tutor, alice, bob, 
     second = submitted_essay(alice)
     client.force_login(tutor)
     response = client.get(QUEUE)
-    assert response.status_code == 302 and response["Location"].endswith("?status__exact=submitted")
-    response = client.get(response["Location"])
+    # Without filters, the generic list opens the review queue
+    # (tests/test_review_queue.py); with one, it is the list for bulk actions.
+    assert response.status_code == 302 and response["Location"] == QUEUE + "queue/"
+    response = client.get(QUEUE + "?status__exact=submitted")
     rows = list(response.context["cl"].result_list)
     assert rows == [first, second]
     html = response.content.decode()
@@ -95,12 +112,13 @@ def test_opening_an_essay_claims_it_and_others_see_who(client, tutor, second_tut
     client.force_login(tutor)
     page = client.get(review_url(essay)).content.decode()
     assert "word0" in page  # the essay, rendered
-    assert "Being reviewed by:</strong>\n    you" in page
+    assert "You are marking this since" in page
     essay.refresh_from_db()
     assert essay.claimed_by == tutor
     client.force_login(second_tutor)
     page = client.get(review_url(essay)).content.decode()
-    assert "Tina — please leave it to them" in page
+    assert "<bdi>Tina</bdi> is marking this since" in page
+    assert "please leave it to them" in page
     essay.refresh_from_db()
     assert essay.claimed_by == tutor  # not taken over
     listing = client.get(QUEUE + "?status__exact=submitted").content.decode()
@@ -127,7 +145,7 @@ def test_a_second_tutors_conflicting_save_is_refused_with_both_texts_kept(
     assert response.status_code == 200
     html = response.content.decode()
     assert "saved feedback on this essay while you were writing yours" in html
-    conflict = html[html.index("What Tina saved") :]
+    conflict = html[html.index("What <bdi>Tina</bdi> saved") :]
     assert "FIRST-TUTOR-FEEDBACK" in conflict
     assert "SECOND-TUTOR-FEEDBACK</textarea>" in html
     assert Review.objects.get().feedback == "FIRST-TUTOR-FEEDBACK"
@@ -159,7 +177,11 @@ def test_the_whole_journey_refer_resubmit_pass_with_moderation(
         response = client.post(
             review_url(essay),
             review_post(
-                "refer", "Please say more about **mutuality**.", "2030-02-01", release=True
+                "refer",
+                "Please say more about **mutuality**.",
+                "2030-02-01",
+                release=True,
+                judged=essay,
             ),
         )
     assert response.status_code == 302
@@ -191,7 +213,7 @@ def test_the_whole_journey_refer_resubmit_pass_with_moderation(
     client.force_login(tutor)
     page = client.get(review_url(second)).content.decode()
     assert "Attempt 1" in page and "mutuality" in page
-    client.post(review_url(second), review_post("pass", "Well done."))
+    client.post(review_url(second), review_post("pass", "Well done.", judged=second))
 
     # A coordinator samples it for moderation: release waits for agreement.
     client.force_login(coordinator)
@@ -203,7 +225,7 @@ def test_the_whole_journey_refer_resubmit_pass_with_moderation(
     client.force_login(tutor)
     response = client.post(
         review_url(second),
-        review_post("pass", "Well done.", base_version=1, release=True),
+        review_post("pass", "Well done.", base_version=1, release=True, judged=second),
         follow=True,
     )
     assert "in the moderation sample" in response.content.decode()
@@ -212,14 +234,19 @@ def test_the_whole_journey_refer_resubmit_pass_with_moderation(
     # The reviewer cannot moderate their own review; the second tutor can.
     assert b"Record my moderation" not in client.get(review_url(second)).content
     client.force_login(second_tutor)
-    client.post(review_url(second), {"_moderate": "1", "agrees": "yes", "comment": ""})
+    client.post(
+        review_url(second),
+        {"_moderate": "1", "agrees": "yes", "comment": "", **agreeing(second.review)},
+    )
     moderation.refresh_from_db()
     assert moderation.agrees is True and moderation.moderator == second_tutor
+    assert moderation.criterion_decisions.count() == 4
 
     client.force_login(tutor)
     with worker_runs_after():
         client.post(
-            review_url(second), review_post("pass", "Well done.", base_version=2, release=True)
+            review_url(second),
+            review_post("pass", "Well done.", base_version=2, release=True, judged=second),
         )
     second.refresh_from_db()
     assert second.status == "passed"
@@ -243,11 +270,19 @@ def test_the_whole_journey_refer_resubmit_pass_with_moderation(
     assert "History" in client.get(review_url(second)).content.decode()
 
 
+def agreeing(review) -> dict:
+    """The moderation form agreeing with every criterion's judgement."""
+    return {f"result_{result.pk}": "yes" for result in review.criterion_results.all()}
+
+
 def test_disagreeing_needs_a_comment(client, tutor, second_tutor, essay):
-    services.save_review(essay, tutor, "pass", "Fine", None, 0)
+    mark(essay, tutor, "pass", "Fine")
     moderation = Moderation.objects.create(review=essay.review)
     client.force_login(second_tutor)
-    response = client.post(review_url(essay), {"_moderate": "1", "agrees": "no", "comment": ""})
+    response = client.post(
+        review_url(essay),
+        {"_moderate": "1", "agrees": "no", "comment": "", **agreeing(essay.review)},
+    )
     assert "say in a comment why you disagree" in response.content.decode()
     moderation.refresh_from_db()
     assert moderation.agrees is None
@@ -256,7 +291,7 @@ def test_disagreeing_needs_a_comment(client, tutor, second_tutor, essay):
 def test_bulk_release(client, tutor, alice, bob, cohort):
     essays = [submitted_essay(alice), submitted_essay(bob)]
     for essay in essays:
-        services.save_review(essay, tutor, "pass", "Good work.", None, 0)
+        mark(essay, tutor, "pass", "Good work.")
     client.force_login(tutor)
     with worker_runs_after():
         client.post(
@@ -271,10 +306,16 @@ def test_bulk_release(client, tutor, alice, bob, cohort):
 
 def test_releasing_needs_an_outcome_and_feedback(client, tutor, essay):
     client.force_login(tutor)
-    response = client.post(review_url(essay), review_post("", "", release=True), follow=True)
-    assert "give an outcome and feedback before releasing" in response.content.decode()
+    response = client.post(review_url(essay), review_post("", "", release=True))
+    html = response.content.decode()
+    # Saved as a draft, and what releasing still needs is beside each field.
+    assert "Your feedback is saved as a draft. Before it can be released" in html
+    assert "Choose Pass or Refer before releasing." in html
+    assert "Write your feedback to the learner before releasing." in html
+    assert 'name="base_version" value="1"' in html  # the next save starts from the draft
     response = client.post(
-        review_url(essay), review_post("refer", "More please", base_version=1, release=True)
+        review_url(essay),
+        review_post("refer", "More please", base_version=1, release=True, judged=essay),
     )
     assert "A Refer needs a date" in response.content.decode()
     essay.refresh_from_db()

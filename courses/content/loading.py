@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from assessments.models import Assignment
+from assessments.models import Assignment, Criterion
 from courses.content.reading import DEFAULT_CONTENT_DIR, ExerciseFileSource, read_course
 from courses.models import Course
 from peersupport.models import fingerprint
@@ -41,8 +41,9 @@ def load_course(directory: Path = DEFAULT_CONTENT_DIR, force: bool = False) -> L
     """Load the course from ``directory``: all of it, or (on any error) none of it.
 
     Rows are matched on their natural keys (course slug, session number,
-    lesson slug, prompt order, assignment number, exercise file name). A row a
-    coordinator has edited since the last load is kept unless ``force``.
+    lesson slug, assignment number, exercise file name; prompts and criteria by
+    their position). A row a coordinator has edited since the last load is
+    kept unless ``force``.
     """
     source = read_course(directory)
     report = LoadReport()
@@ -93,7 +94,7 @@ def load_course(directory: Path = DEFAULT_CONTENT_DIR, force: bool = False) -> L
                     _load_exercise_file(report, force, lesson, file_source)
         for assignment_source in source.assignments:
             feedback_session = sessions_by_number.get(assignment_source.discussed_in_session)
-            _upsert(
+            assignment = _upsert(
                 report,
                 force,
                 Assignment,
@@ -106,27 +107,28 @@ def load_course(directory: Path = DEFAULT_CONTENT_DIR, force: bool = False) -> L
                     "feedback_session_id": feedback_session.pk if feedback_session else None,
                 },
             )
+            _load_in_order(
+                report, force, Criterion, {"assignment": assignment}, assignment_source.criteria
+            )
     return report
 
 
 def _load_prompts(report, force, session, lesson, texts: list[str]) -> None:
-    """Match the file's prompts to the stored ones by position, not by their
-    order numbers, which a coordinator may have changed (1, 2, 5…)."""
-    existing = list(
-        ReflectionPrompt.objects.filter(session=session, lesson=lesson).order_by("order", "pk")
-    )
-    next_order = max((p.order for p in existing), default=0) + 1
+    _load_in_order(report, force, ReflectionPrompt, {"session": session, "lesson": lesson}, texts)
+
+
+def _load_in_order(report, force, model, parent: dict, texts: list[str]) -> None:
+    """Match the file's list (prompts, criteria) to the rows stored under
+    ``parent`` by position, not by their order numbers, which a coordinator may
+    have changed (1, 2, 5…). Rows beyond the file's list (added in the admin)
+    are left as they are: they are exported with the rest."""
+    existing = list(model.objects.filter(**parent).order_by("order", "pk"))
+    next_order = max((row.order for row in existing), default=0) + 1
     for index, text in enumerate(texts):
         if index < len(existing):
-            _upsert(report, force, ReflectionPrompt, {"pk": existing[index].pk}, {"text": text})
+            _upsert(report, force, model, {"pk": existing[index].pk}, {"text": text})
         else:
-            _upsert(
-                report,
-                force,
-                ReflectionPrompt,
-                {"session": session, "lesson": lesson, "order": next_order},
-                {"text": text},
-            )
+            _upsert(report, force, model, {**parent, "order": next_order}, {"text": text})
             next_order += 1
 
 

@@ -10,7 +10,12 @@ The layout, each file Markdown with YAML front matter::
       sessions/NN-<slug>/lessons/NN-<slug>.md    title, slug, order, content_note, prompts; body
       sessions/NN-<slug>/lessons/NN-<slug>/*     the lesson's exercise files (optional)
       assignments/assignment-N.md       number, title, min_words, max_words,
-                                        discussed_in_session; body: the brief
+                                        discussed_in_session, criteria (optional);
+                                        body: the brief
+
+``prompts`` and ``criteria`` are lists of text, one per "- " line. The
+criteria are what tutors mark an essay against, each one sentence of at most
+300 characters; an assignment without them is marked on its brief alone.
 
 Parsing reads and checks every file before anything is written, so a
 malformed file stops the load with a message naming the file, and the
@@ -24,12 +29,13 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from assessments.models import ASSIGNMENT_COUNT
+from assessments.models import ASSIGNMENT_COUNT, Criterion
 from sessions.models import (
     COURSE_SESSION_COUNT,
 )
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
+CRITERION_MAX_CHARS = Criterion._meta.get_field("text").max_length
 
 
 class ContentError(Exception):
@@ -84,6 +90,7 @@ class AssignmentSource:
     min_words: int
     max_words: int
     discussed_in_session: int | None
+    criteria: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -250,6 +257,7 @@ def _read_assignment(path: Path) -> AssignmentSource:
         min_words=min_words,
         max_words=max_words,
         discussed_in_session=discussed_in,
+        criteria=_criteria(meta, path),
     )
 
 
@@ -280,6 +288,35 @@ def _prompts(meta: dict, path: Path) -> list[str]:
     if not isinstance(prompts, list) or not all(isinstance(p, str) and p.strip() for p in prompts):
         raise ContentError(path, "'prompts' must be a list of questions, one per '- ' line")
     return [p.strip() for p in prompts]
+
+
+def _criteria(meta: dict, path: Path) -> list[str]:
+    criteria = meta.get("criteria") or []
+    if not isinstance(criteria, list):
+        raise ContentError(
+            path, "'criteria' must be a list of requirements, one per '- ' line below it"
+        )
+    for number, criterion in enumerate(criteria, start=1):
+        if criterion is None or (isinstance(criterion, str) and not criterion.strip()):
+            raise ContentError(
+                path,
+                f"criterion {number} is empty: please write the requirement after its '- ', "
+                "or remove the line",
+            )
+        if not isinstance(criterion, str):
+            # "- Relates: ..." is a mapping to YAML, "- 42" a number.
+            raise ContentError(
+                path,
+                f"criterion {number} is not read as a sentence: please put it in quotes "
+                "(a colon followed by a space, or a bare number, means something else to YAML)",
+            )
+        if len(criterion.strip()) > CRITERION_MAX_CHARS:
+            raise ContentError(
+                path,
+                f"criterion {number} is {len(criterion.strip())} characters long; please keep "
+                f"each criterion to one sentence of at most {CRITERION_MAX_CHARS} characters",
+            )
+    return [c.strip() for c in criteria]
 
 
 def _check_numbers(folder: Path, sources: list, count: int, every: bool) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from django.utils.text import slugify
 
-from assessments.models import Assignment
+from assessments.models import Assignment, Criterion
 from courses.models import Course
 from reflections.models import ReflectionPrompt
 from sessions.models import (
@@ -102,6 +102,7 @@ def write_course(directory: Path, course: Course) -> int:
                     target.write_bytes(source.read())
                 written += 1
 
+    criteria = _criteria_by_assignment(course)
     for assignment in Assignment.objects.filter(course=course).select_related("feedback_session"):
         meta = {
             "number": assignment.number,
@@ -111,6 +112,7 @@ def write_course(directory: Path, course: Course) -> int:
             "discussed_in_session": (
                 assignment.feedback_session.number if assignment.feedback_session else None
             ),
+            "criteria": criteria.get(assignment.pk, []),
         }
         write(
             directory / "assignments" / f"assignment-{assignment.number}.md", meta, assignment.brief
@@ -122,4 +124,11 @@ def _prompts_by_parent(course: Course) -> dict[tuple, list[str]]:
     grouped: dict[tuple, list[str]] = {}
     for prompt in ReflectionPrompt.objects.filter(session__course=course).order_by("order", "pk"):
         grouped.setdefault((prompt.session_id, prompt.lesson_id), []).append(prompt.text)
+    return grouped
+
+
+def _criteria_by_assignment(course: Course) -> dict[int, list[str]]:
+    grouped: dict[int, list[str]] = {}
+    for criterion in Criterion.objects.filter(assignment__course=course).order_by("order", "pk"):
+        grouped.setdefault(criterion.assignment_id, []).append(criterion.text)
     return grouped

@@ -42,3 +42,21 @@ def log_in(page, live_server, username="alice", password=PASSWORD, next_url="/")
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def judge_criteria(page, outcome):
+    """Judge every criterion on the marking page as ``outcome`` needs: all
+    met for a Pass, the first one not yet met for a Refer."""
+    fieldsets = page.locator("[data-criterion]")
+    for index in range(fieldsets.count()):
+        choice = "Not yet" if outcome == "refer" and index == 0 else "Met"
+        fieldsets.nth(index).get_by_label(choice, exact=True).check()
+
+
+def agree_on_every_criterion(page):
+    """A moderator's Agree on each criterion's judgement."""
+    fieldsets = page.locator("form:has([name=_moderate]) fieldset.criterion")
+    for index in range(fieldsets.count()):
+        agree = fieldsets.nth(index).get_by_label("Agree", exact=True)
+        if agree.count():  # the last one decides on the outcome as a whole
+            agree.check()

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from completion.models import Attendance
 from courses.models import Enrolment
 from tests.browser.helpers import ARTIFACTS, log_in
+from tests.marking import mark
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,11 +76,11 @@ def test_a_learner_sends_apologies_and_sees_what_is_still_needed(page, live_serv
     for number in range(1, 10):
         services.mark(enrolment, Session.objects.get(number=number), "present", tutor)
     essay = submitted_essay(alice, number=1)
-    assessment.release(assessment.save_review(essay, tutor, "pass", "Good.", None, 0), tutor)
+    assessment.release(mark(essay, tutor, "pass", "Good."), tutor)
     page.reload()
     expect(page.locator("#standing-summary")).to_have_text("You have attended 9 of 11 sessions.")
     expect(needs).to_have_text("To complete the course you still need: a Pass on assignment 2.")
     essay = submitted_essay(alice, number=2, words=2100)
-    assessment.release(assessment.save_review(essay, tutor, "pass", "Good.", None, 0), tutor)
+    assessment.release(mark(essay, tutor, "pass", "Good."), tutor)
     page.reload()
     expect(needs).to_contain_text("You have done everything the course asks to complete it.")

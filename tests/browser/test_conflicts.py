@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from assessments.models import Review, Submission
 from reflections.models import Reflection, ReflectionPrompt
-from tests.browser.helpers import ARTIFACTS, log_in, screenshot
+from tests.browser.helpers import ARTIFACTS, judge_criteria, log_in, screenshot
 from tests.essays import submitted_essay
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -83,6 +83,7 @@ def test_a_refers_date_survives_reopening_and_releasing(page, live_server, alice
     essay = submitted_essay(alice)
     url = f"/admin/assessments/submission/{essay.pk}/change/"
     log_in(page, live_server, username="tina", next_url=url)
+    judge_criteria(page, "refer")
     page.get_by_label("Outcome:").select_option("refer")
     page.get_by_label("Feedback:", exact=True).fill("Please develop the second part.")
     page.get_by_label("Next attempt due:").fill("2027-01-15")

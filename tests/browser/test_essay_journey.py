@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from assessments.models import Submission, count_words
 from courses.models import Cohort
-from tests.browser.helpers import log_in, screenshot
+from tests.browser.helpers import agree_on_every_criterion, judge_criteria, log_in, screenshot
 from tests.essays import essay_of
 from tests.helpers import make_user
 
@@ -63,7 +63,8 @@ def test_the_whole_essay_journey(page, live_server, alice, tutor, cohort):
     # The tutor opens it from the queue (claiming it) and refers it.
     sign_in(page, live_server, "tina", "/admin/assessments/submission/?status__exact=submitted")
     page.get_by_role("link", name="Alice").click()
-    expect(page.locator("#claim")).to_contain_text("Being reviewed by: you")
+    expect(page.locator("#claim")).to_contain_text("You are marking this")
+    judge_criteria(page, "refer")
     page.get_by_label("Outcome:").select_option("refer")
     page.get_by_label("Feedback:").fill("Lovely start. Please say more about **hope**.")
     expect(page.locator(".field-feedback_preview strong")).to_have_text("hope")
@@ -87,6 +88,7 @@ def test_the_whole_essay_journey(page, live_server, alice, tutor, cohort):
     from assessments import services
 
     sign_in(page, live_server, "tina", f"/admin/assessments/submission/{second.pk}/change/")
+    judge_criteria(page, "pass")
     page.get_by_label("Outcome:").select_option("pass")
     page.get_by_label("Feedback:").fill("This is a thoughtful essay. Well done.")
     page.get_by_role("button", name="Save as draft feedback").click()
@@ -95,6 +97,7 @@ def test_the_whole_essay_journey(page, live_server, alice, tutor, cohort):
 
     # A second tutor agrees; then the feedback is released.
     sign_in(page, live_server, "terry", f"/admin/assessments/submission/{second.pk}/change/")
+    agree_on_every_criterion(page)
     page.get_by_label("I agree with the outcome and feedback").check()
     page.get_by_role("button", name="Record my moderation").click()
     expect(page.get_by_text("Your moderation is recorded.")).to_be_visible()

@@ -18,6 +18,7 @@ from assessments.models import Assignment, Submission
 from tests.browser.helpers import DESKTOP, log_in, screenshot
 from tests.browser.test_learner_journey import AXE_OPTIONS
 from tests.essays import essay_of, submitted_essay
+from tests.marking import mark
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -244,7 +245,7 @@ def test_after_a_refer_the_feedback_comes_first_with_the_tutor_and_date(
     phone, live_server, alice, tutor, cohort
 ):
     essay = submitted_essay(alice)
-    review = services.save_review(
+    review = mark(
         essay, tutor, "refer", "Lovely start. Please say more about **hope**.", date(2030, 3, 1), 0
     )
     services.release(review, tutor)
@@ -300,7 +301,7 @@ def test_every_control_on_the_assignment_page_is_at_least_44_px_and_axe_passes(
     blocked = []  # anything the Content-Security-Policy refuses shows in the console
     page.on("console", lambda m: "Content Security Policy" in m.text and blocked.append(m.text))
     essay = submitted_essay(alice)
-    review = services.save_review(essay, tutor, "refer", "Say more.", date(2030, 3, 1), 0)
+    review = mark(essay, tutor, "refer", "Say more.", date(2030, 3, 1))
     services.release(review, tutor)
     log_in(page, live_server, next_url=ESSAY)
     # Every part showing: feedback, errors (the range's too), the brief, an attempt.

@@ -14,6 +14,7 @@ from reflections.models import Reflection, ReflectionPrompt
 from sessions.models import Lesson, Session
 from tests.browser.helpers import DESKTOP, log_in
 from tests.essays import submitted_essay
+from tests.marking import mark
 from tests.xss_payloads import PAYLOADS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,7 +51,7 @@ def load_everything(alice, tutor):
     essay = submitted_essay(alice)
     essay.text = DOCUMENT
     essay.save()
-    review = services.save_review(essay, tutor, "pass", DOCUMENT, None, 0)
+    review = mark(essay, tutor, "pass", DOCUMENT)
     services.release(review, tutor)
     return essay, Reflection.objects.get(learner=alice)
 

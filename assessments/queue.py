@@ -1,0 +1,414 @@
+"""The tutors' review queue, inside the admin: the essays waiting for
+feedback, the ones this tutor is marking first, then the oldest.
+
+SubmissionAdmin.queue_view hands over the admin's own queryset, already
+narrowed to the rows this member of staff may see (courses/staff.py); this
+module filters it, reads one page of it and renders it. The essays'
+text is never loaded: the list shows who, what and since when, and the
+review page (assessments/review.py) shows the essay.
+
+The page costs the same few queries however long the queue is: the
+assignments and the cohorts for the filters, then one query for the page's
+rows that also counts every row the filters match (a window over the whole
+result, so no second COUNT query), with the moderation flag as an EXISTS
+and the claim-first order as a CASE.
+"""
+
+from dataclasses import dataclass
+from html import escape
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+
+from assessments.models import Assignment, Moderation, Review, Submission
+from assessments.services import CLAIM_LASTS, may_review
+from courses.models import Cohort, Enrolment
+from peersupport.admin import MAX_SEARCH_CHARS
+from peersupport.people import display_name
+
+TEMPLATE = "admin/assessments/submission/queue.html"
+PER_PAGE = 50
+Status = Submission.Status
+
+# What the status filter offers, and the status each choice stands for
+# (None: every submitted essay, whatever its state).
+STATUSES = {
+    "waiting": ("Waiting for feedback", Status.SUBMITTED),
+    "passed": ("Passed", Status.PASSED),
+    "referred": ("Referred", Status.REFERRED),
+    "all": ("All submitted", None),
+}
+CAPTIONS = {
+    "waiting": "Essays waiting for feedback",
+    "passed": "Passed essays",
+    "referred": "Referred essays",
+    "all": "All submitted essays",
+}
+
+
+class QueueFilters(forms.Form):
+    """The queue's filters and search, from the page's address (GET).
+
+    A value that is not one of the choices (an old bookmark, a hand-edited
+    address) makes only its own field invalid: the page applies the rest and
+    says so, never a server error.
+    """
+
+    q = forms.CharField(
+        label="Search learners",
+        required=False,
+        max_length=MAX_SEARCH_CHARS,
+        help_text="First name, last name or email address.",
+    )
+    assignment = forms.TypedChoiceField(
+        label="Assignment", required=False, coerce=int, empty_value=None
+    )
+    cohort = forms.TypedChoiceField(label="Cohort", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[(key, label) for key, (label, _) in STATUSES.items()],
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        required=False,
+        choices=[("", "Any"), ("pass", "Pass"), ("refer", "Refer"), ("none", "No outcome yet")],
+    )
+    late = forms.ChoiceField(
+        label="Late",
+        required=False,
+        choices=[("", "Either"), ("yes", "Late"), ("no", "On time")],
+    )
+
+    def __init__(self, *args, assignments, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].choices = [("", "All assignments")] + [
+            (a.pk, f"{a.number}: {a.title}") for a in assignments
+        ]
+        self.fields["cohort"].choices = [("", "All cohorts")] + [(c.pk, c.name) for c in cohorts]
+
+    def selects(self) -> list["Select"]:
+        """The drop-down filters, as the template writes them out."""
+        selects = []
+        for name in ("assignment", "cohort", "status", "outcome", "late"):
+            field = self[name]
+            value = field.value()
+            current = "" if value is None else str(value)
+            options = [(str(key), label, str(key) == current) for key, label in field.field.choices]
+            selects.append(Select(field.html_name, field.id_for_label, field.label, options))
+        return selects
+
+
+@dataclass(frozen=True)
+class Select:
+    """One drop-down filter, written out by the template itself: Django's
+    widget templates (an include for every option's attributes) took a tenth
+    of the page's time for five short lists."""
+
+    name: str
+    id: str
+    label: str
+    options: list[tuple[str, str, bool]]  # (value, label, selected)
+
+
+# Dates as "27 Nov 2026", formatted here: the template's date filter,
+# once per row, was a tenth of the page's time.
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# One row of the table, written out here rather than in the template's loop:
+# the template engine, and even format_html, took a quarter of the page's
+# time over 50 rows of ten cells. Every text from the database is escaped
+# (html.escape, which Django's own escape calls). On a phone each row is a card, and each cell's
+# data-label names its column.
+ROW_HTML = (
+    '<tr{mine}><td class="learner"><a href="{url}"><bdi>{learner}</bdi></a></td>'
+    '<td class="number" data-label="Assignment">{assignment}</td>'
+    '<td class="number" data-label="Attempt">{attempt}</td>'
+    '<td class="date" data-label="Submitted">{submitted_on}</td>'
+    '<td class="number" data-label="Days waiting">{days_waiting}</td>'
+    '<td class="number" data-label="Words">{words}</td>'
+    '<td class="flags" data-label="Flags"><span>{flags}</span></td>'
+    '<td data-label="Being marked by">{marked_by}</td>'
+    '<td data-label="Outcome">{outcome}</td></tr>\n'
+)
+NO_FLAGS = '<span class="none">—</span>'
+OUTCOMES = dict(Review.Outcome.choices)
+
+
+@dataclass
+class Row:
+    """One essay as the queue shows it: every cell worked out already, as
+    text, and the table row they make (``html``)."""
+
+    url: str
+    learner: str
+    assignment: str
+    attempt: str
+    submitted_on: str
+    days_waiting: str
+    words: str
+    flags: tuple[tuple[str, str], ...]  # (kind, words): ("range", "below word range")
+    marked_by: str  # "you", a tutor's name, or "—"
+    is_mine: bool
+    outcome: str
+
+    @cached_property
+    def html(self) -> SafeString:
+        flags = " ".join(
+            f'<span class="flag flag-{escape(kind)}">{escape(words)}</span>'
+            for kind, words in self.flags
+        )
+        return mark_safe(  # noqa: S308 -- every value from outside is escaped
+            ROW_HTML.format(
+                mine=' class="mine"' if self.is_mine else "",
+                url=escape(self.url),
+                learner=escape(self.learner),
+                # Numbers and dates this module wrote: nothing to escape.
+                assignment=self.assignment,
+                attempt=self.attempt,
+                submitted_on=self.submitted_on,
+                days_waiting=self.days_waiting,
+                words=self.words,
+                flags=flags or NO_FLAGS,
+                marked_by=(
+                    "<strong>you</strong>"
+                    if self.is_mine
+                    else f"<bdi>{escape(self.marked_by)}</bdi>"
+                ),
+                outcome=escape(self.outcome),
+            )
+        )
+
+
+def queue_page(request, submissions: QuerySet, admin_context: dict):
+    """The queue over ``submissions`` (the rows this person may see)."""
+    assignments = list(
+        Assignment.objects.only("number", "title", "min_words", "max_words").order_by(
+            "number", "pk"
+        )
+    )
+    cohorts = list(Cohort.objects.visible_to(request.user).only("name").order_by("name", "pk"))
+    form = QueueFilters(request.GET or None, assignments=assignments, cohorts=cohorts)
+    applied = _applied(form)
+    ignored = bool(form.is_bound and form.errors)
+    if ignored:
+        # Show what is applied, not the values that were not understood.
+        form = QueueFilters(initial=applied, assignments=assignments, cohorts=cohorts)
+
+    now = timezone.now()
+    rows, page = _page(
+        _rows_of(_filtered(submissions, applied), request.user, now),
+        request.GET.get("page"),
+    )
+    link = reverse("admin:assessments_submission_change", args=[0])
+    here = timezone.get_current_timezone()
+    today = timezone.localdate(now, here)
+    by_id = {assignment.pk: assignment for assignment in assignments}
+    filters = {
+        key: value
+        for key, value in applied.items()
+        if value not in (None, "") and (key, value) != ("status", "waiting")
+    }
+    context = {
+        **admin_context,
+        "title": "Review queue",
+        "form": form,
+        "ignored": ignored,
+        "caption": _caption(applied["status"], may_review(request.user)),
+        "rows": [
+            _row(v, by_id[v["assignment_id"]], request.user, now, here, today, link) for v in rows
+        ],
+        "page": page,
+        "count": page.paginator.count,
+        "filtered": bool(filters),
+        "page_query": urlencode(filters) + ("&" if filters else ""),
+        "queue_url": reverse("admin:assessments_submission_queue"),
+        "bulk_url": reverse("admin:assessments_submission_changelist") + "?status__exact=submitted",
+    }
+    return TemplateResponse(request, TEMPLATE, context)
+
+
+def _caption(status: str, marks: bool) -> str:
+    """What the table lists, in which order (a tutor's own claims come
+    first only among essays still waiting)."""
+    if marks and status in ("waiting", "all"):
+        return f"{CAPTIONS[status]}: those you are marking first, then the oldest"
+    return f"{CAPTIONS[status]}, oldest first"
+
+
+def _applied(form: QueueFilters) -> dict:
+    """The filters to apply: each valid one, the defaults for the rest."""
+    applied = {name: None for name in form.fields}
+    if form.is_bound:
+        form.is_valid()
+        applied.update(form.cleaned_data)
+    applied["status"] = applied["status"] or "waiting"
+    return applied
+
+
+def _filtered(submissions: QuerySet, applied: dict) -> QuerySet:
+    status = STATUSES[applied["status"]][1]
+    if status is not None:
+        submissions = submissions.filter(status=status)
+    if applied["assignment"] is not None:
+        submissions = submissions.filter(assignment_id=applied["assignment"])
+    if applied["cohort"] is not None:
+        in_cohort = Enrolment.objects.current().filter(cohort_id=applied["cohort"])
+        submissions = submissions.filter(learner_id__in=in_cohort.values("learner_id"))
+    outcome = applied["outcome"]
+    if outcome == "none":
+        submissions = submissions.filter(Q(review__isnull=True) | Q(review__outcome=""))
+    elif outcome:
+        submissions = submissions.filter(review__outcome=outcome)
+    if applied["late"]:
+        submissions = submissions.filter(is_late=applied["late"] == "yes")
+    for term in (applied["q"] or "").split():
+        submissions = submissions.filter(
+            Q(learner__first_name__icontains=term)
+            | Q(learner__last_name__icontains=term)
+            | Q(learner__email__icontains=term)
+        )
+    return submissions
+
+
+# What each row reads, as values rather than model objects (a quarter of the
+# query's time went on building a Submission and its learner for each row):
+# never the essay's text (sensitive and long), nor the feedback.
+ROW_VALUES = (
+    "pk", "attempt", "status", "submitted_at", "word_count", "is_late", "assignment_id",
+    "learner__first_name", "learner__last_name", "learner__username",
+    "claimed_by_id", "claimed_at",
+    "claimed_by__first_name", "claimed_by__last_name", "claimed_by__username",
+    "is_mine", "in_moderation", "review_outcome", "review_released_at", "total",
+)  # fmt: skip
+
+
+def _rows_of(submissions: QuerySet, user, now) -> QuerySet:
+    """What one query reads for each row, in the queue's order, with the
+    number of rows the filters match beside each one. (The assignments come
+    from the filters' query: every join here costs planning time.)"""
+    mine = Case(
+        When(
+            Q(status=Status.SUBMITTED, claimed_by=user.pk, claimed_at__gt=now - CLAIM_LASTS),
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    undecided = Moderation.objects.filter(review=OuterRef("review__pk"), agrees__isnull=True)
+    return (
+        submissions.annotate(
+            is_mine=mine,
+            in_moderation=Exists(undecided),
+            review_outcome=F("review__outcome"),
+            review_released_at=F("review__released_at"),
+            total=Window(Count("pk")),
+        )
+        .order_by("-is_mine", "submitted_at", "pk")
+        .values(*ROW_VALUES)
+    )
+
+
+def _page(rows: QuerySet, number: str | None) -> tuple[list[dict], Page]:
+    """One page of ``rows``: a number that is not a page shows the first,
+    one past the end the last."""
+    number = int(number) if number and number.isdigit() and len(number) < 10 else 1
+    number = max(number, 1)
+    paginator = Paginator(rows, PER_PAGE)
+    found = list(rows[(number - 1) * PER_PAGE : number * PER_PAGE])
+    if found:
+        paginator.count = found[0]["total"]  # counted by the same query
+    elif number == 1:
+        paginator.count = 0
+    else:
+        # Past the end (an old link, a hand-typed number): count, then read the last page.
+        try:
+            paginator.validate_number(number)
+        except EmptyPage:
+            number = paginator.num_pages
+        found = list(rows[(number - 1) * PER_PAGE : number * PER_PAGE])
+    return found, Page(found, number, paginator)
+
+
+def _row(values: dict, assignment: Assignment, user, now, here, today, link: str) -> Row:
+    waiting = values["status"] == Status.SUBMITTED
+    submitted_at = values["submitted_at"]
+    submitted_on = submitted_at.astimezone(here).date() if submitted_at else None
+    days = (today - submitted_on).days if waiting and submitted_on else None
+    words = values["word_count"]
+    flags = []
+    if values["is_late"]:
+        flags.append(("late", "late"))
+    if words < assignment.min_words:
+        flags.append(("range", "below word range"))
+    elif words > assignment.max_words:
+        flags.append(("range", "above word range"))
+    if values["in_moderation"]:
+        flags.append(("moderation", "moderation"))
+    return Row(
+        url=link.replace("/0/", f"/{values['pk']}/", 1),
+        learner=_name(values, "learner"),
+        assignment=str(assignment.number),
+        attempt=str(values["attempt"]),
+        submitted_on=(
+            f"{submitted_on.day} {MONTHS[submitted_on.month - 1]} {submitted_on.year}"
+            if submitted_on
+            else "—"
+        ),
+        days_waiting="—" if days is None else ("today" if days == 0 else str(days)),
+        words=str(words),
+        flags=tuple(flags),
+        marked_by=_marked_by(values, waiting, user, now),
+        is_mine=values["is_mine"],
+        outcome=_outcome(values),
+    )
+
+
+def _name(values: dict, person: str) -> str:
+    """A person's name as the app shows it (peersupport/people.py), from a
+    row's values, which an unsaved User holds only to be named."""
+    user = get_user_model()(
+        first_name=values[f"{person}__first_name"],
+        last_name=values[f"{person}__last_name"],
+        username=values[f"{person}__username"],
+    )
+    return display_name(user)
+
+
+def _marked_by(values: dict, waiting: bool, user, now) -> str:
+    """Who holds a live claim on the essay (services.claim), if anyone."""
+    claimed_at = values["claimed_at"]
+    if not waiting or values["claimed_by_id"] is None or claimed_at is None:
+        return "—"
+    if claimed_at <= now - CLAIM_LASTS:
+        return "—"
+    return "you" if values["claimed_by_id"] == user.pk else _name(values, "claimed_by")
+
+
+def _outcome(values: dict) -> str:
+    outcome = values["review_outcome"]
+    if not outcome:
+        return "—"
+    label = OUTCOMES[outcome]
+    return label if values["review_released_at"] is not None else f"{label} (not released)"
