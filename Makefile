@@ -9,8 +9,9 @@ PORT ?= 8000
 
 .PHONY: run serve bench test install chromium nginx pango lint format clean
 
-# The development server, with the task worker (the mail queue) beside it:
-# both stop together when runserver stops (Ctrl-C).
+# The development server, with the task worker (the mail queue) beside it
+# and, every five minutes, send_reminders (the reminders that are due; their
+# links point at HOST:PORT): all stop together when runserver stops (Ctrl-C).
 run: install pango
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_course
@@ -21,7 +22,9 @@ run: install pango
 	@echo "Staff then give a code: $(PY) manage.py demo_code tutor (or coordinator)"
 	@echo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} DJANGO_SITE_URL=$${DJANGO_SITE_URL:-http://$(HOST):$(PORT)} \
+		$(PY) manage.py send_reminders --every 300 --verbosity 0 & reminders=$$!; \
+	trap 'kill $$worker $$reminders 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production stack, locally, in the foreground: nginx on HOST:PORT in

@@ -30,6 +30,9 @@ max_requests_jitter = 200
 # The access log never includes query strings' personal data: it logs the
 # path and status, not bodies; Django logs no request bodies either.
 accesslog = "-"
+# The path only, with secrets in it (calendar and unsubscribe tokens, email
+# links) replaced: peersupport/access_log.py.
+logger_class = "peersupport.access_log.PathMaskingLogger"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -1,10 +1,13 @@
-"""The assessment emails: never an essay's words or its feedback, only that
+"""The assessment emails: never an essay's words, its feedback or the
+assignment's title (a lock screen shows the first lines), only that
 something happened and when, with a link to the assignment's page."""
 
 from django.urls import reverse
 
 from assessments.models import Submission
 from outbox.builders import email_builder, plain_text_email
+from reminders.models import Kind, Preferences
+from reminders.unsubscribe import unsubscribe_headers, unsubscribe_url
 
 
 def _submission(submission_id):
@@ -34,10 +37,20 @@ def receipt(submission_id: int, site_url: str = ""):
 
 @email_builder
 def feedback_ready(submission_id: int, site_url: str = ""):
+    """On unless the learner turned it off (their account page, or this
+    email's own unsubscribe link): then it is cancelled, not sent."""
     submission = _submission(submission_id)
+    if not Preferences.of(submission.learner_id).wants(Kind.FEEDBACK_RELEASED):
+        return None
+    stop = unsubscribe_url(submission.learner_id, Kind.FEEDBACK_RELEASED, site_url)
     return plain_text_email(
         submission.learner,
         "Feedback on your essay is ready",
         "assessments/email/feedback_ready.txt",
-        _context(submission, site_url),
+        {
+            **_context(submission, site_url),
+            "unsubscribe_url": stop,
+            "account_url": f"{site_url.rstrip('/')}{reverse('account')}" if site_url else "",
+        },
+        headers=unsubscribe_headers(stop),
     )

@@ -3,16 +3,22 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
 from assessments.models import Assignment
 from assessments.status import AssignmentState, states_for
 from courses.learner import dates
 from courses.learner.access import CourseAccess
+from courses.learner.live import LiveSessionNow, next_live_session
 from courses.player import LearnerMarks, OutlineSession, course_outline
 
 
 @dataclass(frozen=True)
 class CourseProgress:
     sessions: list[OutlineSession]
+    # The next live session (today's until the day ends), with its time,
+    # place and link; None in a staff preview or once all are over.
+    next_live: LiveSessionNow | None = None
 
     @property
     def total(self) -> int:
@@ -49,7 +55,11 @@ class AssignmentDue:
 
 
 def course_progress(access: CourseAccess, marks: LearnerMarks) -> CourseProgress:
-    return CourseProgress(course_outline(access, marks))
+    now = timezone.now()
+    return CourseProgress(
+        course_outline(access, marks),
+        next_live=LiveSessionNow.at(next_live_session(access, access.structure.sessions, now), now),
+    )
 
 
 def assignments_due(learner, access: CourseAccess) -> list[AssignmentDue]:

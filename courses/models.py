@@ -1,9 +1,11 @@
 import uuid
+import zoneinfo
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.models import User, UserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, URLValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -19,6 +21,51 @@ from peersupport.people import display_name
 
 # The course has eleven sessions, numbered 1 to 11.
 COURSE_SESSION_COUNT = 11
+
+
+def default_time_zone() -> str:
+    """Where a new cohort meets: the site's zone. A function, not the value,
+    so that a site run with another DJANGO_TIME_ZONE needs no new migration."""
+    return settings.TIME_ZONE
+
+
+@cache
+def known_time_zones() -> frozenset[str]:
+    """Every IANA time zone name this Python knows (from tzdata)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in known_time_zones():
+        raise ValidationError(
+            "Please choose a time zone from the list, for example Europe/London.",
+            code="invalid_time_zone",
+        )
+
+
+# Learners open this link from an email or a phone: only an encrypted address
+# will do (an http:// link travels in the clear; javascript: is not a link).
+MEETING_LINK_MESSAGE = (
+    "Please give the full link starting with https:// — copy it from the meeting’s "
+    "invitation. Only secure links can be shown to learners."
+)
+validate_meeting_link = URLValidator(schemes=["https"], message=MEETING_LINK_MESSAGE)
+
+
+def check_session_times(starts_at, ends_at, *, start_field: str, end_field: str) -> None:
+    """A live session's end needs a start, and comes after it (on the same day).
+    The field names say where each message shows in the admin."""
+    if ends_at is not None and starts_at is None:
+        raise ValidationError(
+            {start_field: "Please add the start time too, or leave the end time empty."}
+        )
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        raise ValidationError(
+            {
+                end_field: f"This is not after the start time ({starts_at:%H:%M}). "
+                "Please give a later end time, on the 24-hour clock (for example 12:30)."
+            }
+        )
 
 
 class CourseQuerySet(VersionHolderQuerySet):
@@ -150,6 +197,39 @@ class Cohort(VersionHolder, models.Model):
         blank=True,
         help_text="Shown to learners as who to contact about the course.",
     )
+    # Where and when the live sessions meet, unless a session says otherwise
+    # (SessionRelease): most cohorts meet at the same time and place each week.
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="Where the cohort meets: the session times below are in this time zone, "
+        "and learners see it named beside them (reminders' quiet hours follow it too).",
+    )
+    session_starts_at = models.TimeField(
+        "Sessions start at",
+        null=True,
+        blank=True,
+        help_text="On the 24-hour clock, for example 10:00. Leave empty if not yet known.",
+    )
+    session_ends_at = models.TimeField(
+        "Sessions end at", null=True, blank=True, help_text="For example 12:30."
+    )
+    session_location = models.CharField(
+        "Where sessions meet",
+        max_length=200,
+        blank=True,
+        help_text="An address or room, for sessions in person, for example "
+        "“Room 4, Park Lane Centre, Leeds”.",
+    )
+    session_meeting_url = models.URLField(
+        "Online meeting link",
+        max_length=500,
+        blank=True,
+        validators=[validate_meeting_link],
+        help_text="For sessions online, starting with https://. Only the cohort's learners "
+        "and staff see it, from the day before each session.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # New with every write to the cohort, its opening dates, deadlines,
     # extensions or tutors (peersupport/copies.py; courses/learner/copies.py).
@@ -166,6 +246,15 @@ class Cohort(VersionHolder, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        check_session_times(
+            self.session_starts_at,
+            self.session_ends_at,
+            start_field="session_starts_at",
+            end_field="session_ends_at",
+        )
 
 
 class EnrolmentQuerySet(models.QuerySet):
@@ -265,6 +354,24 @@ class SessionRelease(PartOfATimetable):
         "course_sessions.Session", on_delete=models.CASCADE, related_name="releases"
     )
     opens_on = models.DateField()
+    # This session's own time and place; empty: the cohort's. opens_on is
+    # the day of its live meeting (completion/rule.py; courses/learner/live.py).
+    starts_at = models.TimeField(
+        "Starts", null=True, blank=True, help_text="Empty: the cohort's start time."
+    )
+    ends_at = models.TimeField(
+        "Ends", null=True, blank=True, help_text="Empty: the cohort's end time."
+    )
+    location = models.CharField(
+        "Where", max_length=200, blank=True, help_text="Empty: where the cohort's sessions meet."
+    )
+    meeting_url = models.URLField(
+        "Online link",
+        max_length=500,
+        blank=True,
+        validators=[validate_meeting_link],
+        help_text="Empty: the cohort's online meeting link. Starts with https://.",
+    )
 
     class Meta:
         ordering = ["cohort", "session__number"]
@@ -276,6 +383,27 @@ class SessionRelease(PartOfATimetable):
 
     def __str__(self):
         return f"Opens on {self.opens_on:%d %b %Y}"
+
+    def clean(self):
+        super().clean()
+        # Checked with what the session inherits: a start of 13:00 here
+        # against the cohort's usual end of 12:30 is a mistake too. In the
+        # admin's inline the cohort is the form above, with its new values.
+        cohort = self.cohort if SessionRelease.cohort.is_cached(self) or self.cohort_id else None
+        starts_at = self.starts_at or (cohort.session_starts_at if cohort else None)
+        ends_at = self.ends_at or (cohort.session_ends_at if cohort else None)
+        if self.starts_at is None and self.ends_at is None:
+            return  # the cohort's own times, checked with the cohort
+        if self.ends_at is None and starts_at is not None and ends_at is not None:
+            if ends_at <= starts_at:
+                raise ValidationError(
+                    {
+                        "starts_at": f"This is after the cohort’s usual end time "
+                        f"({ends_at:%H:%M}): please give an end time for this session too."
+                    }
+                )
+            return
+        check_session_times(starts_at, ends_at, start_field="starts_at", end_field="ends_at")
 
 
 class AssignmentDeadline(PartOfATimetable):

@@ -16,13 +16,16 @@ def email_builder(function):
     return function
 
 
-def plain_text_email(to, subject: str, template: str, context: dict) -> EmailMessage | None:
+def plain_text_email(
+    to, subject: str, template: str, context: dict, headers: dict | None = None
+) -> EmailMessage | None:
     """A plain-text message to ``to`` (a user); None if they have no address
-    (an erased account)."""
+    (an erased account). ``headers``: extra ones, such as List-Unsubscribe."""
     if not to.email:
         return None
     return EmailMessage(
         subject=subject,
         body=render_to_string(template, context),
         to=[to.email],
+        headers=headers,
     )

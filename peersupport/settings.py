@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "reflections",
     "assessments",
     "completion",
+    "calendars",
+    "reminders",
     "privacy",
 ]
 
@@ -147,8 +149,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # connection runs again and again, so PostgreSQL plans each once: learner
     # pages took about 10% less time. Turn it off (0) behind a pooler in
     # transaction mode, such as PgBouncer, which cannot keep prepared statements.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
-        "DATABASE_SERVER_SIDE_BINDING", True
+    server_side_binding = env_bool("DATABASE_SERVER_SIDE_BINDING", True)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=server_side_binding,
+        # psycopg prepares a statement on its fifth run in a connection, but
+        # only if asked: Django turns preparing off unless this is set.
+        prepare_threshold=5 if server_side_binding else None,
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -341,6 +347,14 @@ COURSE_CONTACT_EMAIL = env_str("DJANGO_COURSE_CONTACT_EMAIL", "")
 DEFAULT_FROM_EMAIL = env_str(
     "DJANGO_DEFAULT_FROM_EMAIL", "Peer Support Training <noreply@localhost>"
 )
+# The site's address, for links in emails sent with no request to take it
+# from: reminders, the tutors' digest and their unsubscribe links
+# (reminders/). Without it `send_reminders` stops with a message.
+SITE_URL = (env_str("DJANGO_SITE_URL") or "").rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"DJANGO_SITE_URL must start with https:// (or http://); got {SITE_URL!r}."
+    )
 
 # Learners' writing is sensitive: nothing here logs request bodies, and errors
 # go to the console (the operator's process manager) rather than by mail.

@@ -11,6 +11,8 @@ urlpatterns = [
     path("journal/", include("reflections.urls")),
     path("assignments/", include("assessments.urls")),
     path("account/", include("privacy.urls")),
+    path("", include("reminders.urls")),  # /account/reminders/, /unsubscribe/<token>/
+    path("", include("calendars.urls")),  # /calendar/<token>.ics, /account/calendar/
     # Before Django's own, which it partly replaces (password reset).
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

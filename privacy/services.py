@@ -11,7 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Profile, reading_preferences
-from assessments.models import Review, StatusChange, Submission
+from assessments.models import (
+    CriterionModeration,
+    CriterionResult,
+    Moderation,
+    PassageComment,
+    Review,
+    StatusChange,
+    Submission,
+)
+from calendars.models import CalendarFeed
 from completion.models import Attendance, Certificate
 from courses.models import DeadlineExtension, Enrolment
 from outbox.models import Email
@@ -19,6 +28,7 @@ from peersupport.people import display_name
 from privacy.models import AccessRecord, ErasureRequest
 from reflections.export import journal_markdown
 from reflections.models import Reflection
+from reminders.models import Preferences, SentReminder, Unsubscription
 from sessions.models import SessionCompletion, Visit
 
 
@@ -61,9 +71,13 @@ def data_export(learner) -> bytes:
             .select_related("assignment")
             .order_by("assignment__number", "attempt")
         )
+        # Released feedback only: a draft review, its criteria's results and
+        # its comments on passages are the tutor's work in progress.
         reviews = {
             r.submission_id: r
-            for r in Review.objects.filter(submission__in=submissions, released_at__isnull=False)
+            for r in Review.objects.filter(
+                submission__in=submissions, released_at__isnull=False
+            ).prefetch_related("criterion_results", "passage_comments")
         }
         essays = []
         for submission in submissions:
@@ -76,8 +90,15 @@ def data_export(learner) -> bytes:
                         archive.writestr(f"{stem}-{submission.attachment_name}", handle.read())
                 except FileNotFoundError:
                     pass
+            criteria = _criteria(review)
+            passage_comments = _passage_comments(review)
             if review:
                 archive.writestr(f"{stem}-feedback.md", review.feedback)
+            if criteria or passage_comments:
+                archive.writestr(
+                    f"{stem}-criteria-and-comments.md",
+                    _criteria_and_comments_markdown(submission, criteria, passage_comments),
+                )
             essays.append(
                 {
                     "assignment": submission.assignment.number,
@@ -89,6 +110,8 @@ def data_export(learner) -> bytes:
                     "attached_file": submission.attachment_name,
                     "outcome": review.outcome if review else None,
                     "feedback_released_at": review.released_at if review else None,
+                    "criteria": criteria,
+                    "passage_comments": passage_comments,
                 }
             )
         put_json("essays.json", essays)
@@ -127,6 +150,65 @@ def data_export(learner) -> bytes:
             ],
         )
     return buffer.getvalue()
+
+
+def _criteria(review) -> list[dict]:
+    """Each criterion's result in released feedback, as the learner was shown it."""
+    if review is None:
+        return []
+    return [
+        {
+            "criterion": result.criterion_text,
+            "result": result.get_judgement_display(),
+            "comment": result.comment,
+        }
+        for result in review.criterion_results.all()
+    ]
+
+
+def _passage_comments(review) -> list[dict]:
+    """The tutor's comments on passages, numbered as the learner's page numbers
+    them; start and end count characters into the essay's text as shown
+    (assessments/passages.py)."""
+    if review is None:
+        return []
+    return [
+        {
+            "number": number,
+            "passage": comment.passage,
+            "comment": comment.comment,
+            "start": comment.start,
+            "end": comment.end,
+        }
+        for number, comment in enumerate(review.passage_comments.all(), start=1)
+    ]
+
+
+def _criteria_and_comments_markdown(submission, criteria, passage_comments) -> str:
+    lines = [
+        f"# Assignment {submission.assignment.number}, attempt {submission.attempt}: "
+        "your tutor’s criteria and comments",
+        "",
+    ]
+    if criteria:
+        lines += ["## The criteria", ""]
+        for result in criteria:
+            lines.append(f"- **{result['result'] or 'Not judged'}**: {result['criterion']}")
+            lines += [f"  {line}".rstrip() for line in result["comment"].splitlines()]
+        lines.append("")
+    if passage_comments:
+        lines += ["## Comments on passages of your essay", ""]
+        for comment in passage_comments:
+            lines += [
+                f"### Comment {comment['number']} "
+                f"(characters {comment['start']} to {comment['end']} of your essay)",
+                "",
+                *[f"> {line}".rstrip() for line in comment["passage"].splitlines()],
+                "",
+                comment["comment"],
+                "",
+            ]
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def _account(learner) -> dict:
@@ -170,7 +252,22 @@ def _account(learner) -> dict:
             ErasureRequest.objects.filter(learner=learner).values("status", "requested_at")
         ),
         "reading_preferences": asdict(reading_preferences(learner)),
+        "email_preferences": {
+            kind: Preferences.of(learner.pk).wants(kind) for kind in _EMAIL_KINDS
+        },
+        "emails_turned_off": list(
+            Unsubscription.objects.filter(user=learner).values("kind", "at", "how")
+        ),
+        "reminders_sent": list(SentReminder.objects.filter(user=learner).values("kind", "sent_at")),
+        # The address itself is a key to the learner's calendar: not copied
+        # into a file that may be kept anywhere.
+        "calendar_address": list(
+            CalendarFeed.objects.filter(user=learner).values("created_at", "reset_at")
+        ),
     }
+
+
+_EMAIL_KINDS = ("session_tomorrow", "deadline_soon", "feedback_released")
 
 
 def access_list(learner):
@@ -213,8 +310,11 @@ def erase(erasure_request: ErasureRequest, coordinator) -> None:
     """Erase a learner: their writing and personal details go; what the
     assessment record must keep stays, anonymised. settings.ASSESSMENT_RETENTION
     says what: "outcomes" keeps each attempt's assignment, dates, word count
-    and outcome, deleting the essay, its file and the feedback; "full" keeps
-    those too, tied to the anonymised account (README, "Privacy")."""
+    and outcome (with each criterion's judgement), deleting the essay, its
+    file and the feedback (the tutor's comments on criteria and passages, the
+    passages quoted, moderators' comments on criteria, the reason for the
+    outcome); "full" keeps those too, tied to the anonymised account
+    (README, "Privacy")."""
     learner = erasure_request.learner
     Reflection.objects.filter(learner=learner).delete()
     SessionCompletion.objects.filter(learner=learner).delete()
@@ -229,6 +329,12 @@ def erase(erasure_request: ErasureRequest, coordinator) -> None:
     )
     Certificate.history.filter(enrolment__learner=learner).update(name="")
     Profile.objects.filter(user=learner).delete()
+    # Their calendar address stops working; their email choices and the
+    # record of reminders sent go with the address they were sent to.
+    CalendarFeed.objects.filter(user=learner).delete()
+    Preferences.objects.filter(user=learner).delete()
+    SentReminder.objects.filter(user=learner).delete()
+    Unsubscription.objects.filter(user=learner).delete()
     for draft in Submission.objects.filter(learner=learner, status=Submission.Status.DRAFT):
         StatusChange.objects.filter(submission=draft).delete()
         _delete_file(draft)
@@ -239,7 +345,19 @@ def erase(erasure_request: ErasureRequest, coordinator) -> None:
             _delete_file(submission)
         # update(), not save(): the word count as submitted stays on record.
         submitted.update(text="", text_html="", attachment="", attachment_name="")
-        Review.objects.filter(submission__learner=learner).update(feedback="", feedback_html="")
+        Review.objects.filter(submission__learner=learner).update(
+            feedback="", feedback_html="", outcome_reason=""
+        )
+        # Each criterion's judgement stays with the outcome; the words about
+        # the essay go, and the passages quoted from it.
+        CriterionResult.objects.filter(review__submission__learner=learner).update(comment="")
+        PassageComment.objects.filter(review__submission__learner=learner).update(
+            passage="", comment=""
+        )
+        CriterionModeration.objects.filter(moderation__review__submission__learner=learner).update(
+            comment=""
+        )
+        Moderation.objects.filter(review__submission__learner=learner).update(comment="")
     # A new, unusable password logs them out of every session (Django checks
     # each session against the password), and nothing left names them.
     # The account's history holds its old names and addresses; what stays

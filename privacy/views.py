@@ -9,10 +9,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Profile, name_on_certificate, reading_preferences
 from accounts.second_factor import has_second_factor
+from calendars.account import account_section as calendar_section
 from completion.models import Certificate
 from privacy import services
 from privacy.forms import ReadingPreferencesForm
 from privacy.models import ErasureRequest
+from reminders.preferences import account_form as reminder_form
 
 
 @never_cache
@@ -31,6 +33,8 @@ def _account_page(request, reading_form, status=200):
             "reading_form": reading_form,
             "access": services.grouped_access(request.user),
             "has_second_factor": has_second_factor(request.user),
+            "calendar": calendar_section(request),
+            "reminder_form": reminder_form(request.user),
             "certificates": Certificate.objects.filter(enrolment__learner=request.user),
             "name_on_certificate": name_on_certificate(request.user),
             "erasure": ErasureRequest.objects.filter(

@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from completion.models import Attendance
 from courses.learner.access import learner_page
+from courses.learner.live import LiveSessionNow, live_session
 from courses.player import (
     course_outline,
     first_page_after_session,
@@ -51,7 +53,8 @@ def _player(request, session, lesson=None) -> dict:
 
 def _not_open_yet(request, session, lesson=None):
     """What a learner sees of a session before its opening date: the date,
-    its content note (so they can prepare), and a way to send apologies."""
+    its content note (so they can prepare), when and where it meets, and a
+    way to send apologies."""
     return render(
         request,
         "sessions/not_open.html",
@@ -59,8 +62,16 @@ def _not_open_yet(request, session, lesson=None):
             **_player(request, session, lesson),
             "opens_on": request.access.opens_on(session),
             "attendance": _attendance(request, session),
+            "live": None if lesson else _live(request, session),
         },
     )
+
+
+def _live(request, session) -> LiveSessionNow | None:
+    """When and where ``session`` meets, and its online link when it may be
+    shown (courses/learner/live.py). Learner pages show the learner's own
+    cohort only; a staff preview has none (None)."""
+    return LiveSessionNow.at(live_session(request.access, session), timezone.now())
 
 
 def _attendance(request, session) -> Attendance | None:
@@ -95,6 +106,7 @@ def session_detail(request, number):
                 request, structure.session_prompts.get(session.pk, [])
             ),
             "attendance": _attendance(request, session),
+            "live": _live(request, session),
         },
     )
 

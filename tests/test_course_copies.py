@@ -3,14 +3,24 @@
 coordinator makes, however it is made; test_multiprocess.py shows the same
 across app servers."""
 
+from datetime import time
+
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import models, transaction
 from django.test import Client
 from django.utils import timezone
 
-from assessments.models import Assignment
-from courses.models import AssignmentDeadline, DeadlineExtension, Enrolment
+from assessments.models import Assignment, Criterion
+from courses.learner.copies import StaleCopy, structure_of
+from courses.models import (
+    AssignmentDeadline,
+    Cohort,
+    Course,
+    DeadlineExtension,
+    Enrolment,
+    SessionRelease,
+)
 from reflections.models import ReflectionPrompt
 from sessions.models import Lesson, Session
 from tests.helpers import edit, session_form
@@ -57,6 +67,44 @@ def test_new_and_removed_content_shows_at_once(learner, course):
 
     edit(Assignment.objects.get(number=2), title="Your own practice")
     assert "Assignment 2: Your own practice" in page(learner, "/")
+
+
+def copy_of_the_course():
+    course = Course.objects.get()
+    return structure_of(course.pk, course.structure_version)
+
+
+def test_the_copy_holds_each_assignments_criteria_in_order(course):
+    assignment = copy_of_the_course().assignment_by_number[1]
+    stored = Criterion.objects.filter(assignment__number=1).order_by("order", "pk")
+    assert assignment.criteria_in_order == list(stored)
+    assert assignment.criteria_in_order[0].text.startswith("Relates your own recovery story")
+    assert assignment.criteria_in_order[0].assignment is assignment  # no lazy load
+
+
+def test_a_criterion_added_changed_or_removed_gives_a_new_copy(course):
+    def texts(number):
+        return [c.text for c in copy_of_the_course().assignment_by_number[number].criteria_in_order]
+
+    assert len(texts(2)) == 5
+    last = Criterion.objects.create(
+        assignment=Assignment.objects.get(number=2), order=9, text="Uses an example"
+    )
+    assert texts(2)[-1] == "Uses an example"
+    edit(last, text="Uses an example from practice")
+    assert texts(2)[-1] == "Uses an example from practice"
+    last.delete()
+    assert len(texts(2)) == 5
+
+
+def test_the_stale_copy_check_compares_the_criteria(course):
+    copy_of_the_course()
+    # A write that escapes the models' versions (as raw SQL would): the
+    # suite's check (COPIES_CHECK) must notice that the copy differs.
+    quietly = Criterion.objects.filter(assignment__number=1, order=1)
+    models.QuerySet.update(quietly, text="Changed behind the copy's back")
+    with pytest.raises(StaleCopy):
+        copy_of_the_course()
 
 
 def test_the_course_and_cohort_themselves_show_their_changes(learner, course, cohort):
@@ -114,3 +162,40 @@ def test_a_change_rolled_back_leaves_no_trace(learner):
         raise RuntimeError("roll back")
     dashboard = page(learner, "/")
     assert "Never committed" not in dashboard and "Welcome and Introductions" in dashboard
+
+
+def test_a_changed_time_or_place_of_the_live_sessions_shows_at_once(learner, cohort):
+    assert "Live session:" in page(learner, "/sessions/3/")
+    assert "Room 4" not in page(learner, "/sessions/3/")
+    edit(
+        cohort, session_starts_at=time(10), session_ends_at=time(12, 30), session_location="Room 4"
+    )
+    session_page = page(learner, "/sessions/3/")
+    assert "10:00–12:30 (UK time)" in session_page and "Where: Room 4" in session_page
+    third = SessionRelease.objects.get(cohort=cohort, session__number=3)
+    edit(third, starts_at=time(18), ends_at=time(20), location="Room 9")
+    session_page = page(learner, "/sessions/3/")
+    assert "18:00–20:00 (UK time)" in session_page and "Where: Room 9" in session_page
+    edit(cohort, time_zone="America/New_York")
+    assert "18:00–20:00 (New York time)" in page(learner, "/sessions/3/")
+
+
+@pytest.mark.parametrize(
+    ("rows", "change"),
+    [
+        ("release", {"location": "Changed behind the copy's back"}),
+        ("release", {"starts_at": time(7)}),
+        ("cohort", {"session_meeting_url": "https://meet.example.org/behind"}),
+        ("cohort", {"time_zone": "Europe/Dublin"}),
+    ],
+)
+def test_the_stale_copy_check_compares_the_live_sessions(learner, cohort, rows, change):
+    page(learner, "/sessions/3/")
+    quietly = (
+        SessionRelease.objects.filter(cohort=cohort, session__number=3)
+        if rows == "release"
+        else Cohort.objects.filter(pk=cohort.pk)
+    )
+    models.QuerySet.update(quietly, **change)
+    with pytest.raises(StaleCopy):
+        learner.get("/sessions/3/")

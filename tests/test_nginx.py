@@ -414,3 +414,27 @@ def test_a_standalone_nginx_keeps_its_files_in_its_prefix(tmp_path):
         capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def test_secrets_in_paths_stay_out_of_both_access_logs(stack):
+    """A calendar token or an unsubscribe link in a log would let whoever
+    reads the logs use them: both logs show the path with the secret replaced."""
+    secret = "Zq8SECRETtoken-in-the-path"
+    for path in (
+        f"/calendar/{secret}.ics",
+        f"/unsubscribe/{secret}/",
+        f"/accounts/email/confirm/{secret}/",
+        f"/accounts/reset/MQ/{secret}/",
+        f"/healthz?who={secret}",
+    ):
+        _raw(stack["port"], "GET", path)
+    assert _app_logged(stack, "GET /healthz ")
+    assert _app_logged(stack, "GET /calendar/(token).ics ")
+    access_log = stack["folder"] / "nginx" / "logs" / "access.log"
+    deadline = time.monotonic() + 5
+    while "/accounts/reset/(token)/" not in access_log.read_text():
+        assert time.monotonic() < deadline, access_log.read_text()[-2000:]
+        time.sleep(0.1)
+    for log in (_app_log(stack), access_log.read_text()):
+        assert secret not in log
+        assert "/unsubscribe/(token)/" in log and "/calendar/(token).ics" in log

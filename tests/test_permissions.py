@@ -9,10 +9,13 @@ import pytest
 
 from assessments import services
 from assessments.attachments import check_attachment
-from assessments.models import Assignment
+from assessments.models import Assignment, Criterion, FeedbackSnippet
+from calendars.services import feed_for
 from courses.models import Enrolment
 from outbox.models import Email
 from reflections.models import ReflectionPrompt
+from reminders.models import Kind
+from reminders.unsubscribe import make_token
 from sessions.models import Lesson, Session
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +47,10 @@ MATRIX = {
     "/admin/reflections/reflectionprompt/{prompt}/change/": [L, L, L, L, 200, 200, 200],
     "/admin/assessments/assignment/":                       [L, L, L, L, 200, 200, 200],
     "/admin/assessments/assignment/{assignment}/change/":   [L, L, L, L, 200, 200, 200],
+    "/admin/assessments/criterion/":                        [L, L, L, L, 200, 200, 200],
+    "/admin/assessments/criterion/{criterion}/change/":     [L, L, L, L, 200, 200, 200],
+    "/admin/assessments/criterion/{criterion}/history/":    [L, L, L, L, 200, 200, 200],
+    "/admin/assessments/criterion/add/":                    [L, L, L, L, 403, 403, 200],
     # Cohorts: coordinators run them all; a tutor sees only their own.
     "/admin/courses/cohort/":                               [L, L, L, L, 200, 200, 200],
     "/admin/courses/cohort/add/":                           [L, L, L, L, 403, 403, 200],
@@ -66,9 +73,16 @@ MATRIX = {
     "/admin/reflections/reflection/{reflection}/change/":   [L, L, L, L, 200, 404, 403],
     "/admin/reflections/reflection/{private}/change/":      [L, L, L, L, 404, 404, 403],
     "/admin/assessments/submission/?status__exact=submitted": [L, L, L, L, 200, 200, 200],
+    "/admin/assessments/submission/queue/":                 [L, L, L, L, 200, 200, 200],
+    "/admin/assessments/submission/":                       [L, L, L, L, 302, 302, 302],
     "/admin/assessments/submission/{essay}/change/":        [L, L, L, L, 200, 404, 200],
     "/admin/assessments/submission/{essay}/file/":          [L, L, L, L, 200, 404, 200],
     "/admin/assessments/moderation/":                       [L, L, L, L, 200, 200, 200],
+    # Feedback snippets: each tutor's own (Tina's here); coordinators have none.
+    "/admin/assessments/feedbacksnippet/":                  [L, L, L, L, 200, 200, 403],
+    "/admin/assessments/feedbacksnippet/add/":              [L, L, L, L, 200, 200, 403],
+    "/admin/assessments/feedbacksnippet/{snippet}/change/": [L, L, L, L, 200, 404, 403],
+    "/admin/assessments/feedbacksnippet/{snippet}/delete/": [L, L, L, L, 200, 404, 403],
     # A learner who moved from Tina's cohort to Otto's: her tutors are Otto's
     # now. One who left Tina's cohort and joined none stays with Tina.
     "/admin/assessments/submission/{moved_essay}/change/":  [L, L, L, L, 404, 200, 200],
@@ -126,6 +140,16 @@ MATRIX = {
     "/certificates/verify/?code={checkable_code}":          [200, 200, 200, 200, 200, 200, 200],
     "/resources/":                                          [200, 200, 200, 200, 200, 200, 200],
     "/healthz":                                             [200, 200, 200, 200, 200, 200, 200],
+    # A calendar feed: the token is the authority (calendar apps send no
+    # login), so whoever holds Alice's gets her feed, logged in or not, and
+    # it shows only her events (tests/test_calendar_feed.py); any other
+    # address finds nothing.
+    "/calendar/{alice_calendar_token}.ics":                 [200, 200, 200, 200, 200, 200, 200],
+    "/calendar/not-a-token.ics":                            [404, 404, 404, 404, 404, 404, 404],
+    # An email's unsubscribe link: the signed token is the authority (mail
+    # programs send no login); opening it only shows the button.
+    "/unsubscribe/{alice_unsubscribe_token}/":              [200, 200, 200, 200, 200, 200, 200],
+    "/unsubscribe/not-a-token/":                            [400, 400, 400, 400, 400, 400, 400],
 }  # fmt: skip
 
 # The same people sending the forms and actions (POST), with what each gets:
@@ -154,6 +178,11 @@ POST_MATRIX = {
     "/certificates/name/":                                     [L, 302, 302, 302, 302, 302, 302],
     # Reading preferences: everyone's own.
     "/account/reading/":                                       [L, 302, 302, 302, 302, 302, 302],
+    # A new calendar address: everyone's own (back to the account page).
+    "/account/calendar/reset/":                                [L, 302, 302, 302, 302, 302, 302],
+    # Email choices: everyone's own. Unsubscribing: whoever holds the link.
+    "/account/reminders/":                                     [L, 302, 302, 302, 302, 302, 302],
+    "/unsubscribe/{alice_unsubscribe_token}/":                 [200, 200, 200, 200, 200, 200, 200],
     # Marking a register: the cohort's tutor and coordinators (back to the
     # register without JavaScript; JSON to a fetch, tests/test_completion.py).
     "/admin/completion/attendance/register/{cohort}/3/":       [L, L, L, L, 302, 404, 302],
@@ -162,6 +191,8 @@ POST_MATRIX = {
     # Reviewing: Alice's tutor saves feedback; Otto cannot see the essay; a
     # coordinator reads it but does not review.
     "/admin/assessments/submission/{essay}/change/":           [L, L, L, L, 302, 404, 403],
+    # Saving a snippet from the marking page: tutors, each as their own.
+    "/admin/assessments/feedbacksnippet/quick-add/":           [L, L, L, L, 302, 302, 403],
     # Actions act on the rows a person sees, and only with the permission:
     # tutors get the list back with nothing done (200).
     "/admin/assessments/submission/?status__exact=submitted":  [L, L, L, L, 302, 302, 302],
@@ -179,12 +210,21 @@ POST_DATA = {
     "/accounts/two-step/turn-off/": {"password": "wrong"},
     "/accounts/email/": {"email": "new@example.org", "password": "wrong"},
     "/admin/markdown-preview/": {"text": "Some *words*"},
+    "/account/reminders/": {"session_tomorrow": "on"},
+    "/unsubscribe/{alice_unsubscribe_token}/": {"List-Unsubscribe": "One-Click"},
     "/account/reading/": {
         "text_size": "large", "line_spacing": "standard", "font": "standard",
         "colour_scheme": "system",
     },
     "/admin/assessments/submission/{essay}/change/": {
-        "outcome": "pass", "feedback": "Good.", "base_version": 0, "_save": "1",
+        "outcome": "pass", "feedback": "Good.", "outcome_reason": "", "resubmit_by": "",
+        "base_version": 0, "_save": "1",
+        "passages-TOTAL_FORMS": "1", "passages-INITIAL_FORMS": "0",
+        "passages-MIN_NUM_FORMS": "0", "passages-MAX_NUM_FORMS": "1000",
+        "passages-0-passage": "word1 word2", "passages-0-comment": "A comment.",
+    },
+    "/admin/assessments/feedbacksnippet/quick-add/": {
+        "snippet-title": "Hope", "snippet-text": "Say more about hope.", "next": "/admin/",
     },
     "/admin/assessments/submission/?status__exact=submitted": {
         "action": "release_feedback", "_selected_action": ["{essay}"],
@@ -249,6 +289,10 @@ def ids(course, cohort, other_cohort, alice, charlie):
         "lesson": Lesson.objects.get().pk,
         "prompt": ReflectionPrompt.objects.first().pk,
         "assignment": Assignment.objects.first().pk,
+        "criterion": Criterion.objects.first().pk,
+        "snippet": FeedbackSnippet.objects.create(
+            tutor=cohort.tutors.get(), title="Hope", text="Say more about hope."
+        ).pk,
         "cohort": cohort.pk,
         "other_cohort": other_cohort.pk,
         "alice": alice.pk,
@@ -261,6 +305,8 @@ def ids(course, cohort, other_cohort, alice, charlie):
         "certificate": certificate.pk,
         "certificate_code": certificate.code,
         "checkable_code": checkable.code,
+        "alice_calendar_token": feed_for(alice).token,
+        "alice_unsubscribe_token": make_token(alice.pk, Kind.SESSION_TOMORROW),
     }
 
 

@@ -7,17 +7,35 @@ import zipfile
 import pytest
 
 from assessments import services as assessment
-from assessments.models import Review, Submission
+from assessments.models import (
+    Criterion,
+    CriterionModeration,
+    CriterionResult,
+    Moderation,
+    PassageComment,
+    Review,
+    Submission,
+)
+from calendars.models import CalendarFeed
 from privacy.models import AccessRecord, ErasureRequest
 from reflections.models import Reflection, ReflectionPrompt
+from reminders.models import Preferences, Unsubscription
 from tests.essays import PDF_BYTES, submitted_essay, upload
 from tests.helpers import log_in
 
 pytestmark = pytest.mark.django_db
 
 
+def judged(essay, comment_prefix):
+    """Every criterion of the essay's assignment met, each with a comment."""
+    return {
+        criterion.pk: assessment.Judgement("met", f"{comment_prefix}-{criterion.order}")
+        for criterion in Criterion.objects.filter(assignment_id=essay.assignment_id)
+    }
+
+
 @pytest.fixture
-def alices_work(alice, bob, cohort, tutor):
+def alices_work(alice, bob, cohort, tutor, other_tutor, coordinator):
     prompt = ReflectionPrompt.objects.filter(lesson__isnull=False).first()
     Reflection.objects.create(
         learner=alice, prompt=prompt, text="ALICE-REFLECTION 🌱", shared_with_tutor=True
@@ -25,7 +43,29 @@ def alices_work(alice, bob, cohort, tutor):
     Reflection.objects.create(learner=bob, prompt=prompt, text="BOB-REFLECTION")
     essay = submitted_essay(alice)
     Submission.objects.filter(pk=essay.pk).update(text="ALICE-ESSAY")
-    review = assessment.save_review(essay, tutor, "pass", "ALICE-FEEDBACK", None, 0)
+    review = assessment.save_review(
+        essay,
+        tutor,
+        "pass",
+        "ALICE-FEEDBACK",
+        None,
+        0,
+        judgements=judged(essay, "ALICE-CRITERION"),
+        passage_comments=[
+            assessment.PassageDraft(passage="word7 word8", comment="ALICE-PASSAGE-2\nline two"),
+            assessment.PassageDraft(passage="word3 word4", comment="ALICE-PASSAGE-1 <b>x</b>"),
+        ],
+    )
+    # A second tutor checks it, and says why they see one criterion differently.
+    assessment.request_moderation([review], coordinator)
+    first_result = review.criterion_results.order_by("order").first()
+    assessment.moderate(
+        review.moderation,
+        other_tutor,
+        True,
+        "ALICE-MODERATION",
+        {first_result.pk: (False, "ALICE-MODERATOR")},
+    )
     assessment.release(review, tutor)
     return essay
 
@@ -65,11 +105,63 @@ def test_the_download_holds_everything_about_me_and_nothing_of_anyone_else(
     assert essays[0]["outcome"] == "pass"
 
 
+def test_the_download_holds_each_criterions_result_and_the_comments_on_passages(
+    alice_client, alice, alices_work
+):
+    archive = download(alice_client)
+    [essay] = json.loads(archive.read("essays.json"))
+    criteria = list(Criterion.objects.filter(assignment__number=1).order_by("order", "pk"))
+    assert essay["criteria"] == [
+        {"criterion": c.text, "result": "Met", "comment": f"ALICE-CRITERION-{c.order}"}
+        for c in criteria
+    ]
+    # Numbered in the essay's order, as the learner's page numbers them.
+    plain = "word0 word1 word2 word3 word4 word5 word6 word7 word8"
+    assert essay["passage_comments"] == [
+        {
+            "number": 1,
+            "passage": "word3 word4",
+            "comment": "ALICE-PASSAGE-1 <b>x</b>",
+            "start": plain.index("word3"),
+            "end": plain.index("word5") - 1,
+        },
+        {
+            "number": 2,
+            "passage": "word7 word8",
+            "comment": "ALICE-PASSAGE-2\nline two",
+            "start": plain.index("word7"),
+            "end": len(plain),
+        },
+    ]
+    # And as Markdown to read, beside the feedback.
+    stem = "essays/assignment-1-attempt-1"
+    assert archive.read(f"{stem}-feedback.md").decode() == "ALICE-FEEDBACK"
+    readable = archive.read(f"{stem}-criteria-and-comments.md").decode()
+    assert f"- **Met**: {criteria[0].text}\n  ALICE-CRITERION-{criteria[0].order}\n" in readable
+    assert "### Comment 1 (characters 18 to 29 of your essay)\n\n> word3 word4\n\n" in readable
+    assert "ALICE-PASSAGE-1 <b>x</b>" in readable
+    assert readable.index("ALICE-PASSAGE-1") < readable.index("ALICE-PASSAGE-2\nline two")
+
+
 def test_unreleased_feedback_is_not_in_the_download(alice_client, alice, cohort, tutor):
     essay = submitted_essay(alice)
-    assessment.save_review(essay, tutor, "pass", "NOT-YET-RELEASED", None, 0)
-    everything = b"".join(download(alice_client).read(n) for n in download(alice_client).namelist())
-    assert b"NOT-YET-RELEASED" not in everything
+    assessment.save_review(
+        essay,
+        tutor,
+        "pass",
+        "NOT-YET-RELEASED",
+        None,
+        0,
+        judgements=judged(essay, "DRAFT-CRITERION"),
+        passage_comments=[assessment.PassageDraft(passage="word3", comment="DRAFT-PASSAGE")],
+    )
+    archive = download(alice_client)
+    everything = b"".join(archive.read(n) for n in archive.namelist())
+    for draft in [b"NOT-YET-RELEASED", b"DRAFT-CRITERION", b"DRAFT-PASSAGE"]:
+        assert draft not in everything
+    [essay] = json.loads(archive.read("essays.json"))
+    assert (essay["criteria"], essay["passage_comments"]) == ([], [])
+    assert not [n for n in archive.namelist() if n.endswith("-criteria-and-comments.md")]
 
 
 def test_the_download_includes_my_attached_file(alice_client, alice, cohort):
@@ -104,6 +196,7 @@ def test_asking_for_erasure_then_a_coordinator_confirms(
     client.post("/account/erasure/", {"confirm": "yes"})  # twice is one request
     erasure = ErasureRequest.objects.get(learner=alice)
     assert Reflection.objects.filter(learner=alice).exists()  # nothing gone yet
+    feed = alice_calendar_and_email_choices(client)
 
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
@@ -124,9 +217,45 @@ def test_asking_for_erasure_then_a_coordinator_confirms(
     essay = Submission.objects.get(learner=alice)
     assert (essay.status, essay.text, essay.word_count) == ("passed", "", 1600)
     assert Review.objects.get(submission=essay).feedback == ""
+    # Each criterion's judgement is part of the outcome; the words about the
+    # essay go, and the passages quoted from it.
+    results = CriterionResult.objects.filter(review__submission=essay)
+    assert {(r.judgement, r.comment) for r in results} == {("met", "")}
+    assert {(c.passage, c.comment) for c in PassageComment.objects.all()} == {("", "")}
+    assert PassageComment.objects.count() == 2
+    assert [m.comment for m in CriterionModeration.objects.all()] == [""]
+    assert [m.comment for m in Moderation.objects.all()] == [""]
     assert Reflection.objects.filter(text="BOB-REFLECTION").exists()
+    # Her calendar address stops at once; her email choices are gone.
+    assert client.get(f"/calendar/{feed.token}.ics").status_code == 404
+    for model in (CalendarFeed, Preferences, Unsubscription):
+        assert not model.objects.filter(user=alice).exists()
     client.logout()
     assert not log_in(client, "alice")
+
+
+def alice_calendar_and_email_choices(client):
+    """Alice's calendar address (made when she opens her account page), and
+    her email choices, with one turned off."""
+    client.get("/account/")
+    Preferences.objects.create(user_id=client.session["_auth_user_id"], session_tomorrow=True)
+    Unsubscription.objects.create(
+        user_id=client.session["_auth_user_id"], kind="feedback_released", how="account"
+    )
+    return CalendarFeed.objects.get(user_id=client.session["_auth_user_id"])
+
+
+def test_the_download_holds_my_email_choices_and_not_my_calendar_address(alice_client, alice):
+    feed = alice_calendar_and_email_choices(alice_client)
+    with download(alice_client) as archive:
+        everything = "".join(archive.read(name).decode("utf-8") for name in archive.namelist())
+        account = json.loads(archive.read("account.json"))
+    assert account["email_preferences"] == {
+        "session_tomorrow": True, "deadline_soon": False, "feedback_released": True,
+    }  # fmt: skip
+    assert [u["kind"] for u in account["emails_turned_off"]] == ["feedback_released"]
+    assert len(account["calendar_address"]) == 1
+    assert feed.token not in everything
 
 
 def test_full_retention_keeps_the_essay_anonymised(
@@ -137,6 +266,9 @@ def test_full_retention_keeps_the_essay_anonymised(
 
     erase(request_erasure(alice), coordinator)
     assert Submission.objects.get(learner=alice).text == "ALICE-ESSAY"
+    assert PassageComment.objects.filter(comment="ALICE-PASSAGE-1 <b>x</b>").exists()
+    assert CriterionResult.objects.filter(comment="ALICE-CRITERION-1").exists()
+    assert CriterionModeration.objects.get().comment == "ALICE-MODERATOR"
     assert not Reflection.objects.filter(learner=alice).exists()
 
 

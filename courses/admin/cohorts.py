@@ -1,5 +1,7 @@
 """Cohorts: their timetable, tutors, learners, progress and imports."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -16,10 +18,12 @@ from courses.cohorts.enrolment import (
 )
 from courses.forms import LearnerCsvForm
 from courses.models import (
+    MEETING_LINK_MESSAGE,
     AssignmentDeadline,
     Cohort,
     Enrolment,
     SessionRelease,
+    known_time_zones,
 )
 from courses.reports.cohort import cohort_report, report_csv
 from peersupport.admin import (
@@ -29,13 +33,97 @@ from peersupport.people import display_name
 from peersupport.signals import todo_for
 from peersupport.spreadsheets import csv_download
 
+# ------------------------------------------------------------ live sessions
+# Where and when sessions meet: the cohort's defaults in its form, each
+# session's own in the timetable below it (the rules are the models').
+
+# The zones most cohorts meet in, first in the list; then every zone.
+COMMON_TIME_ZONES = ["Europe/London", "Europe/Dublin"]
+
+
+def time_zone_choices() -> list:
+    common = [settings.TIME_ZONE, *(z for z in COMMON_TIME_ZONES if z != settings.TIME_ZONE)]
+    common = [z for z in common if z in known_time_zones()]
+    others = sorted(known_time_zones() - set(common))
+    return [
+        ("Most used", [(z, z.replace("_", " ")) for z in common]),
+        ("All time zones", [(z, z.replace("_", " ")) for z in others]),
+    ]
+
+
+def time_box(placeholder: str = "", size: int = 8) -> forms.TimeInput:
+    """A time on the 24-hour clock, "10:00" (not "10:00:00")."""
+    attrs = {"size": size, "class": "live-time"}
+    if placeholder:
+        attrs["placeholder"] = placeholder
+    return forms.TimeInput(format="%H:%M", attrs=attrs)
+
+
+class MeetingLinkField(forms.URLField):
+    """A meeting link: "https://" is assumed when left out, and a link that
+    is not one (javascript:, a typo) gets the same kind message as http://."""
+
+    default_error_messages = {"invalid": MEETING_LINK_MESSAGE}
+
+    def __init__(self, **kwargs):
+        kwargs["assume_scheme"] = "https"
+        super().__init__(**kwargs)
+
+
+class CohortForm(forms.ModelForm):
+    # Left out of a form (an older page, a script): the zone stays as it is.
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices,
+        required=False,
+        help_text=Cohort._meta.get_field("time_zone").help_text,
+        error_messages={
+            "invalid_choice": "Please choose a time zone from the list, for example Europe/London."
+        },
+    )
+
+    class Meta:
+        model = Cohort
+        fields = [
+            "course", "name", "start_date", "contact_email", "tutors", "requires_moderation",
+            "time_zone", "session_starts_at", "session_ends_at", "session_location",
+            "session_meeting_url",
+        ]  # fmt: skip
+        field_classes = {"session_meeting_url": MeetingLinkField}
+        widgets = {
+            "session_starts_at": time_box(),
+            "session_ends_at": time_box(),
+            "session_location": forms.TextInput(attrs={"class": "vTextField"}),
+            "session_meeting_url": forms.URLInput(
+                attrs={"class": "vURLField", "placeholder": "https://"}
+            ),
+        }
+
+    def clean_time_zone(self):
+        return self.cleaned_data.get("time_zone") or self.instance.time_zone
+
+
+class SessionReleaseForm(forms.ModelForm):
+    class Meta:
+        model = SessionRelease
+        fields = ["session", "opens_on", "starts_at", "ends_at", "location", "meeting_url"]
+        field_classes = {"meeting_url": MeetingLinkField}
+        widgets = {
+            # Narrow, so that the timetable fits 1280 px; the columns' help
+            # says whose default.
+            "starts_at": time_box("default", size=7),
+            "ends_at": time_box("default", size=7),
+            "location": forms.TextInput(attrs={"size": 16, "placeholder": "cohort’s default"}),
+            "meeting_url": forms.URLInput(attrs={"size": 18, "placeholder": "cohort’s default"}),
+        }
+
 
 class SessionReleaseInline(admin.TabularInline):
     model = SessionRelease
-    fields = ["session", "opens_on"]
+    form = SessionReleaseForm
+    fields = ["session", "opens_on", "starts_at", "ends_at", "location", "meeting_url"]
     extra = 0
-    verbose_name = "session opening date"
-    verbose_name_plural = "timetable: when each session opens"
+    verbose_name = "session"
+    verbose_name_plural = "timetable: when each session opens and meets"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("session")
@@ -78,7 +166,32 @@ class CohortAdmin(GuardedAdmin):
     search_fields = ["name"]
     date_hierarchy = "start_date"
     filter_horizontal = ["tutors"]
-    fields = ["course", "name", "start_date", "contact_email", "tutors", "requires_moderation"]
+    form = CohortForm
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "course", "name", "start_date", "contact_email", "tutors",
+                    "requires_moderation",
+                ]
+            },
+        ),
+        (
+            "Live sessions",
+            {
+                "description": "When and where the sessions meet, unless a session says "
+                "otherwise in the timetable below. Each session meets on the day it opens. "
+                "Learners see this on their course page and the session’s page.",
+                "fields": [
+                    "time_zone",
+                    ("session_starts_at", "session_ends_at"),
+                    "session_location",
+                    "session_meeting_url",
+                ],
+            },
+        ),
+    ]  # fmt: skip
     inlines = [SessionReleaseInline, AssignmentDeadlineInline, EnrolmentInline]
     actions = ["open_all_sessions"]
     change_form_template = "admin/courses/cohort/change_form.html"

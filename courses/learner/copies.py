@@ -2,10 +2,11 @@
 memory so that learner pages read them without a query.
 
 Every learner page needs the same things: the course with its sessions,
-lessons, prompts, exercise files and assignments, and the cohort with its
-opening dates, deadlines, extensions and tutors. Coordinators change them a
-few times a term; learners read them on every page. Loading them took up to
-eight of a page's queries.
+lessons, prompts, exercise files and assignments (with their criteria), and
+the cohort with its opening dates, its live sessions' times and places, its
+deadlines, extensions and tutors. Coordinators change them a few times a
+term; learners read them on every page. Loading them took up to eight of a
+page's queries.
 
 How a process knows its copy is current, without asking the database again:
 ``Course.structure_version`` and ``Cohort.timetable_version`` get a new random
@@ -37,7 +38,9 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from datetime import time as time_of_day  # `time` is the module, for time.monotonic()
 from threading import Lock
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -45,7 +48,7 @@ from django.db import connection, models
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.urls import reverse
 
-from assessments.models import Assignment
+from assessments.models import Assignment, Criterion
 from courses.models import AssignmentDeadline, Cohort, Course, DeadlineExtension, SessionRelease
 from reflections.models import ReflectionPrompt
 from sessions.models import ExerciseFile, Lesson, Session
@@ -84,6 +87,9 @@ class CourseStructure:
     prompt_by_id: dict[int, ReflectionPrompt]
     exercise_files: dict[int, list[ExerciseFile]]  # lesson id -> files
     assignments: list[Assignment]  # by number
+    # Each also as ``assignment.criteria_in_order``; kept here too so that
+    # _signature, which reads a model's own fields only, compares them.
+    criteria: dict[int, list[Criterion]]  # assignment id -> criteria in order
     assignment_by_number: dict[int, Assignment] = field(default_factory=dict)
     # Every page in the order the course is walked: each session's own page,
     # then its lessons. Previous/next, the outline and Continue read these.
@@ -100,10 +106,22 @@ class CourseStructure:
         return ordered
 
 
+class SessionOverrides(NamedTuple):
+    """A session's own time and place (SessionRelease); empty: the cohort's."""
+
+    starts_at: time_of_day | None
+    ends_at: time_of_day | None
+    location: str
+    meeting_url: str
+
+
 @dataclass(frozen=True)
 class CohortTimetable:
-    cohort: Cohort
-    opening_dates: dict[int, date]  # session id -> date
+    cohort: Cohort  # with its live sessions' default time zone, times and place
+    opening_dates: dict[int, date]  # session id -> date (also the day of its live meeting)
+    # session id -> its own time and place, for the sessions that have any
+    # (courses/learner/live.py works out what applies).
+    overrides: dict[int, SessionOverrides]
     due_dates: dict[int, date]  # assignment id -> date
     extensions: dict[int, dict[int, date]]  # enrolment id -> assignment id -> date
     tutors: list
@@ -224,9 +242,15 @@ def _load_structure(course_id: int) -> tuple[uuid.UUID, CourseStructure]:
         exercise_file.lesson = lesson_by_id[exercise_file.lesson_id]
         files.setdefault(exercise_file.lesson_id, []).append(exercise_file)
     assignments = list(Assignment.objects.filter(course=course).order_by("number"))
+    assignment_by_id = {a.pk: a for a in assignments}
+    criteria: dict[int, list] = {}
+    for criterion in Criterion.objects.filter(assignment__course=course).order_by("order", "pk"):
+        criterion.assignment = assignment_by_id[criterion.assignment_id]
+        criteria.setdefault(criterion.assignment_id, []).append(criterion)
     for assignment in assignments:
         assignment.course = course
         assignment.feedback_session = by_id.get(assignment.feedback_session_id)
+        assignment.criteria_in_order = criteria.get(assignment.pk, [])
     for session in sessions:
         session.course = course
     _add_addresses(sessions, lesson_by_id.values(), prompt_by_id.values())
@@ -242,6 +266,7 @@ def _load_structure(course_id: int) -> tuple[uuid.UUID, CourseStructure]:
         prompt_by_id=prompt_by_id,
         exercise_files=files,
         assignments=assignments,
+        criteria=criteria,
         assignment_by_number={a.number: a for a in assignments},
         pages=pages,
         page_position={page.key: index for index, page in enumerate(pages)},
@@ -282,13 +307,20 @@ def _load_timetable(cohort_id: int) -> tuple[uuid.UUID, CohortTimetable]:
         .values_list("enrolment_id", "assignment_id", "due_on")
     ):
         extensions.setdefault(enrolment_id, {})[assignment_id] = due_on
+    opening_dates: dict[int, date] = {}
+    overrides: dict[int, SessionOverrides] = {}
+    for session_id, opens_on, *own in (
+        SessionRelease.objects.filter(cohort=cohort)
+        .order_by()
+        .values_list("session_id", "opens_on", "starts_at", "ends_at", "location", "meeting_url")
+    ):
+        opening_dates[session_id] = opens_on
+        if any(own):
+            overrides[session_id] = SessionOverrides(*own)
     return cohort.timetable_version, CohortTimetable(
         cohort=cohort,
-        opening_dates=dict(
-            SessionRelease.objects.filter(cohort=cohort)
-            .order_by()
-            .values_list("session_id", "opens_on")
-        ),
+        opening_dates=opening_dates,
+        overrides=overrides,
         due_dates=dict(
             AssignmentDeadline.objects.filter(cohort=cohort)
             .order_by()

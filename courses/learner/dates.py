@@ -8,6 +8,8 @@
   set it when referring the one before); else the learner's extension; else
   their cohort's deadline.
 * Work is on time until the end of the due day, in the site's time zone.
+* A session's live meeting (its day, time, place and online link) is
+  worked out in courses/learner/live.py.
 
 The dashboard, the assignment page, submitting and the timetable all ask
 here.

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,13 +9,19 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from courses.cohorts import timetable
-from courses.models import Cohort, Course, Enrolment
+from courses.models import Cohort, Course, Enrolment, SessionRelease
 from peersupport.roles import COORDINATORS, TUTORS
 
 DEMO_COHORT = "Demo cohort"
 # The demo cohort started three weeks ago: sessions 1 to 4 are open, the rest
 # show the date they open.
 DEMO_COHORT_STARTED_WEEKS_AGO = 3
+# Where and when the demo's live sessions meet; session 4 (the one that opens
+# the day the cohort is made) meets online, so its link shows at once.
+DEMO_SESSION_TIMES = (time(10, 0), time(12, 30))
+DEMO_PLACE = "Room 4, Park Lane Centre, Leeds"
+DEMO_ONLINE_SESSION = 4
+DEMO_MEETING_URL = "https://meet.example.org/peer-support-demo"
 DEMO_PASSWORD = "peersupport-demo"  # noqa: S105 - documented demo password
 # The demo staff's authenticator, printed in the README (base32
 # KBSWK4STOVYHA33SORKHEYLJNZCGK3LP) and by `manage.py demo_code USERNAME`.
@@ -107,3 +113,21 @@ class Command(BaseCommand):
             f"{'Created' if created else 'Kept'} {DEMO_COHORT} (started {cohort.start_date}), "
             "with learner and learner2 enrolled and tutor as its tutor"
         )
+        self.seed_live_sessions(cohort)
+
+    def seed_live_sessions(self, cohort):
+        """A time and place for the demo's sessions, and one session online;
+        left alone once set (a coordinator may have changed them)."""
+        if cohort.session_starts_at is None:
+            cohort.session_starts_at, cohort.session_ends_at = DEMO_SESSION_TIMES
+            cohort.session_location = DEMO_PLACE
+            cohort.save(update_fields=["session_starts_at", "session_ends_at", "session_location"])
+            self.stdout.write(f"Set the demo's live sessions: 10:00–12:30 at {DEMO_PLACE}")
+        online = SessionRelease.objects.filter(
+            cohort=cohort, session__number=DEMO_ONLINE_SESSION, meeting_url="", location=""
+        ).first()
+        if online is not None:
+            online.meeting_url = DEMO_MEETING_URL
+            online.location = "Online"
+            online.save(update_fields=["meeting_url", "location"])
+            self.stdout.write(f"Session {DEMO_ONLINE_SESSION} meets online: {DEMO_MEETING_URL}")
