@@ -10,7 +10,10 @@ Where no PostgreSQL answers they are skipped, saying why; CI always has one.
 import json
 import re
 import socket
+import subprocess
+import sys
 import threading
+import time
 import uuid
 
 import pytest
@@ -18,6 +21,7 @@ import pytest
 from tests.processes import (
     LESSON,
     PG,
+    ROOT,
     Browser,
     environment,
     free_port,
@@ -209,3 +213,66 @@ def test_the_app_recovers_when_the_database_drops_every_connection(servers, data
     # at most the first request on each worker may fail.
     assert failures <= 4, failures
     assert all(learner[port].get("/")[0] == 200 for port in servers)
+
+
+REMINDER_LEARNERS = 40
+OPT_IN = f"""
+from django.contrib.auth.models import User
+from courses.models import Cohort, SessionRelease
+from reminders.models import Preferences
+cohort = Cohort.objects.get(name="Demo cohort")
+for i in range({REMINDER_LEARNERS}):
+    learner, _ = User.objects.get_or_create(
+        username=f"racer{{i}}", defaults={{"email": f"racer{{i}}@example.org"}}
+    )
+    cohort.enrolments.get_or_create(learner=learner)
+    Preferences.objects.update_or_create(user=learner, defaults={{"session_tomorrow": True}})
+print(SessionRelease.objects.filter(cohort=cohort).order_by("opens_on").last().opens_on)
+"""
+SEND_AT = """
+import datetime, time, zoneinfo
+from reminders.services import send_due_reminders
+day = datetime.date.fromisoformat("{day}") - datetime.timedelta(days=1)
+now = datetime.datetime.combine(day, datetime.time(9), zoneinfo.ZoneInfo("{zone}"))
+time.sleep(max(0, {start} - time.time()))  # both workers start together
+print(send_due_reminders(now=now)["session_tomorrow"])
+"""
+
+
+def test_two_workers_sending_reminders_at_once_send_each_one_once(servers, database_url):
+    """Two real processes on one PostgreSQL queue the same 40+ reminders at
+    the same moment: each reminder is queued by one of them, once."""
+    env = {**environment(database_url), "DJANGO_SITE_URL": "https://training.example.org"}
+    manage(
+        env, "shell", "-c", "import reminders.models as r; r.SentReminder.objects.all().delete()"
+    )
+    day = manage(env, "shell", "-c", OPT_IN).strip().splitlines()[-1]
+    [(zone,)] = sql(database_url, "SELECT time_zone FROM courses_cohort WHERE name = 'Demo cohort'")
+    code = SEND_AT.format(day=day, zone=zone, start=time.time() + 4)
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for _ in range(2)
+    ]
+    queued = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err
+        queued.append(int(out.strip().splitlines()[-1]))
+    [(recorded,)] = sql(
+        database_url, "SELECT count(*) FROM reminders_sentreminder WHERE kind = 'session_tomorrow'"
+    )
+    twice = sql(
+        database_url,
+        "SELECT recipient_id FROM outbox_email WHERE description LIKE 'Reminder:%%' "
+        "GROUP BY recipient_id HAVING count(*) > 1",
+    )
+    assert recorded >= REMINDER_LEARNERS
+    assert sum(queued) == recorded, queued  # each one queued by exactly one worker
+    assert twice == []
