@@ -225,24 +225,7 @@ class SubmissionAdmin(CohortScopedAdmin):
         """The review queue (assessments/queue.py), over the rows this person sees."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        # What AdminSite.each_context() gives every admin page, but for its
-        # list of every app and model with their permissions and addresses:
-        # only the sidebar shows it, which this site turns off, and building
-        # it took a tenth of the queue's time. (tests/test_review_queue.py
-        # checks that nothing else each_context() gives is missing.)
-        site = self.admin_site
-        script_name = request.META["SCRIPT_NAME"]
-        admin_context = {
-            "site_title": site.site_title,
-            "site_header": site.site_header,
-            "site_url": script_name if site.site_url == "/" and script_name else site.site_url,
-            "has_permission": site.has_permission(request),
-            "available_apps": [],
-            "is_popup": False,
-            "is_nav_sidebar_enabled": False,
-            "log_entries": site.get_log_entries(request),
-            "opts": self.model._meta,
-        }
+        admin_context = {**self.admin_site.each_context(request), "opts": self.model._meta}
         return queue_page(request, self.get_queryset(request), admin_context)
 
     def attachment_view(self, request, object_id):

@@ -125,3 +125,22 @@ def test_tutors_can_read_course_content_but_not_change_it(client, tutor, course)
     assert response.status_code == 403
     assert Session.objects.get(number=3).title == "Personal Recovery"
     assert client.get("/admin/course_sessions/session/add/").status_code == 403
+
+
+def test_every_admin_page_gets_what_djangos_admin_gives_but_the_sidebars_list(
+    coordinator_client, course
+):
+    """PeerSupportAdminSite.each_context leaves out only the list of every app
+    and model that the sidebar, turned off on this site, would show."""
+    from django.contrib import admin
+
+    response = coordinator_client.get("/admin/password_change/")
+    request = response.wsgi_request
+    ours = admin.site.each_context(request)
+    djangos = admin.AdminSite.each_context(admin.site, request)
+    assert ours.keys() == djangos.keys()
+    assert ours["available_apps"] == [] and djangos["available_apps"]
+    assert list(ours.pop("log_entries")) == list(djangos.pop("log_entries"))
+    assert {**ours, "available_apps": None} == {**djangos, "available_apps": None}
+    assert response.context["available_apps"] == []
+    assert "nav-sidebar" not in response.content.decode()
