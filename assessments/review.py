@@ -37,7 +37,7 @@ from assessments.models import (
     Submission,
 )
 from peersupport.people import display_name
-from peersupport.rendering import render_markdown
+from peersupport.rendering import preview_html
 from peersupport.signals import announce_work_read
 
 TEMPLATE = "admin/assessments/submission/review.html"
@@ -478,9 +478,8 @@ def _context(request, page: ReviewPage, queue) -> dict:
     return {
         "errors": error_summary(page),
         "saved_as_draft": page.saved_draft,
-        "feedback_preview": render_markdown(
-            form["feedback"].value() or "", Review.markdown_profile
-        ),
+        # The feedback as typed, rendered as saving it would store it.
+        "feedback_preview": preview_html(form["feedback"].value(), Review.markdown_profile),
         "title": f"{display_name(learner)}: "
         f"assignment {submission.assignment.number}, attempt {submission.attempt}",
         "submission": submission,

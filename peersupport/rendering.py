@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import bleach
 import markdown
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,14 @@ def render_markdown(text: str | None, profile: Profile = CONTENT) -> str:
         _converters.__dict__.pop(profile.name, None)
         return plain_text_html(text)
     return sanitise_html(converted, profile)
+
+
+def preview_html(text: str | None, profile: Profile = CONTENT) -> SafeString:
+    """What saving ``text`` would store, for a page to show before it is
+    stored: a tutor's feedback given back after a refused save, beside the
+    words they typed. Marked safe here, where it is sanitised, so that
+    templates never mark anything safe but stored HTML and this."""
+    return mark_safe(render_markdown(text, profile))  # noqa: S308 -- sanitised just above
 
 
 def render_learner_markdown(text: str | None) -> str:

@@ -103,6 +103,14 @@ def other_tutor(db):
 
 
 @pytest.fixture
+def second_tutor(cohort):
+    """Another tutor of Alice's cohort, to moderate and to race."""
+    tutor = make_user("terry", TUTORS)
+    cohort.tutors.add(tutor)
+    return tutor
+
+
+@pytest.fixture
 def cohort(course, alice, bob, tutor):
     """Alice and Bob's cohort, tutored by Tina; every session open."""
     return make_cohort(course, "Spring", tutors=[tutor], learners=[alice, bob])

@@ -139,16 +139,6 @@ def test_submitting_an_attempt_that_was_never_written_still_says_why(alice_clien
     assert "Your essay is empty" in response.content.decode()
 
 
-@pytest.fixture
-def second_tutor(cohort):
-    from peersupport.roles import TUTORS
-    from tests.helpers import make_user
-
-    tutor = make_user("terry", TUTORS)
-    cohort.tutors.add(tutor)
-    return tutor
-
-
 def test_a_tutor_saving_after_another_released_keeps_their_text(
     client, tutor, second_tutor, alice, cohort
 ):

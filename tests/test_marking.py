@@ -52,15 +52,6 @@ def essay(alice, cohort):
 
 
 @pytest.fixture
-def second_tutor(cohort):
-    from peersupport.roles import TUTORS
-
-    tutor = make_user("terry", TUTORS)
-    cohort.tutors.add(tutor)
-    return tutor
-
-
-@pytest.fixture
 def tina(client, tutor):
     client.force_login(tutor)
     return client

@@ -19,16 +19,6 @@ QUEUE = "/admin/assessments/submission/"
 
 
 @pytest.fixture
-def second_tutor(cohort):
-    """Another tutor of Alice's cohort, to moderate and to race."""
-    from peersupport.roles import TUTORS
-
-    tutor = make_user("terry", TUTORS)
-    cohort.tutors.add(tutor)
-    return tutor
-
-
-@pytest.fixture
 def essay(alice, cohort):
     return submitted_essay(alice)
 

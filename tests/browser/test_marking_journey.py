@@ -10,7 +10,11 @@ from assessments import services
 from assessments.models import Assignment, CriterionModeration, Review, Submission
 from courses.models import Cohort
 from tests.browser.helpers import log_in, screenshot
-from tests.browser.test_marking_page import ESSAY, SELECT_WORDS, marking_roles  # noqa: F401
+from tests.browser.test_marking_page import (  # noqa: F401
+    ESSAY,
+    marking_roles,
+    select_with_the_mouse,
+)
 from tests.helpers import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,14 +29,6 @@ SECOND_COMMENT = "Which choices? Give one example."
 def sign_in(page, live_server, username, next_url):
     page.context.clear_cookies()
     log_in(page, live_server, username=username, next_url=next_url)
-
-
-def select_with_the_mouse(page, words):
-    where = page.evaluate(SELECT_WORDS, words)
-    page.mouse.move(where["x1"], where["y1"])
-    page.mouse.down()
-    page.mouse.move(where["x2"], where["y2"], steps=5)
-    page.mouse.up()
 
 
 def test_mark_comment_moderate_release_and_read(

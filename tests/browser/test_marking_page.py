@@ -132,15 +132,20 @@ SELECT_WORDS = """words => {
 }"""
 
 
-def test_a_passage_selected_with_the_mouse_is_stored_at_its_offsets(page, live_server, essay):
-    # After an emoji: the browser counts it as two characters, the server as one.
-    words = "without judging me"
-    open_page(page, live_server, essay)
+def select_with_the_mouse(page, words):
+    """Drag across ``words`` in the essay, as a tutor does."""
     where = page.evaluate(SELECT_WORDS, words)
     page.mouse.move(where["x1"], where["y1"])
     page.mouse.down()
     page.mouse.move(where["x2"], where["y2"], steps=5)
     page.mouse.up()
+
+
+def test_a_passage_selected_with_the_mouse_is_stored_at_its_offsets(page, live_server, essay):
+    # After an emoji: the browser counts it as two characters, the server as one.
+    words = "without judging me"
+    open_page(page, live_server, essay)
+    select_with_the_mouse(page, words)
     button = page.get_by_role("button", name="Comment on this passage")
     expect(button).to_be_visible()
     button.click()
@@ -152,11 +157,7 @@ def test_a_passage_selected_with_the_mouse_is_stored_at_its_offsets(page, live_s
     assert page.evaluate("CSS.highlights.has('marking-new')")
 
     # A second one, chosen with the panel's button (a keyboard user's way).
-    where = page.evaluate(SELECT_WORDS, "Choice and control")
-    page.mouse.move(where["x1"], where["y1"])
-    page.mouse.down()
-    page.mouse.move(where["x2"], where["y2"], steps=5)
-    page.mouse.up()
+    select_with_the_mouse(page, "Choice and control")
     page.get_by_role("button", name="Comment on the selected words").click()
     page.get_by_role("textbox", name="Your comment").nth(1).fill("Say more.")
     expect(page.locator(".passage-list [data-passage-number]")).to_have_text(["1", "2"])
@@ -179,11 +180,7 @@ def test_a_passage_selected_with_the_mouse_is_stored_at_its_offsets(page, live_s
     expect(page.locator("mark.passage[data-passage='2']")).to_have_text("Choice and control")
 
     # Offsets still right with marks (their numbers and notes) in the essay.
-    where = page.evaluate(SELECT_WORDS, "Mutuality: we learn")
-    page.mouse.move(where["x1"], where["y1"])
-    page.mouse.down()
-    page.mouse.move(where["x2"], where["y2"], steps=5)
-    page.mouse.up()
+    select_with_the_mouse(page, "Mutuality: we learn")
     page.get_by_role("button", name="Comment on this passage").click()
     expect(page.locator(".passage-list [data-passage-number]")).to_have_text(["1", "2", "3"])
     expect(page.locator(".passage-list q").nth(1)).to_have_text("Mutuality: we learn")
