@@ -8,6 +8,9 @@ whatever was typed: its username or its email, in any case, with spaces.
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q
+
+from peersupport.compiled import CompiledQuery
 
 USERNAME_MAX = 150
 
@@ -55,6 +58,33 @@ class EmailOrUsernameBackend(ModelBackend):
 
         user = user_with_active_enrolment(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj, obj=None):
+        """ModelBackend's, in one query rather than one for the account's own
+        permissions and one for its groups', compiled once (every admin page
+        asks)."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            shape = "every permission" if user_obj.is_superuser else "granted"
+            user_obj._perm_cache = {
+                f"{app_label}.{codename}"
+                for app_label, codename in PERMISSIONS.rows(shape, user=user_obj.pk)
+            }
+        return user_obj._perm_cache
+
+
+def _permissions(shape: str, values: dict):
+    from django.contrib.auth.models import Permission
+
+    permissions = Permission.objects.all()
+    if shape != "every permission":
+        user = values["user"]
+        permissions = permissions.filter(Q(user=user) | Q(group__user=user)).distinct()
+    return permissions.values_list("content_type__app_label", "codename").order_by()
+
+
+PERMISSIONS = CompiledQuery(_permissions)
 
 
 def lockout_key(request, credentials) -> str:

@@ -11,13 +11,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from assessments import services
 from assessments.forms import SnippetForm
 from assessments.models import Assignment, Criterion, FeedbackSnippet, Moderation, Submission
-from assessments.queue import queue_page
+from assessments.queue import queue_page, queue_rows
 from assessments.review import review_page
 from assessments.views import attachment_response
 from courses.models import Cohort, Enrolment
 from courses.staff import CohortScopedAdmin
 from peersupport.admin import ContentAdmin, GuardedAdmin, object_id_or_404, rendered_preview
 from peersupport.people import display_name
+from peersupport.roles import scope_of
 from peersupport.signals import announce_work_read
 from peersupport.writing import FullLengthFieldsMixin
 
@@ -115,15 +116,25 @@ class SubmissionAdmin(CohortScopedAdmin):
     # match, is a second query each time; the count shows when searching.
     show_full_result_count = False
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The review queue's query, compiled once per shape (assessments/queue.py).
+        self.queue_rows = queue_rows(self.essays_for)
+
     def get_queryset(self, request):
+        return self.essays_for(scope_of(request.user), request.user.pk)
+
+    def essays_for(self, scope: str, user_id: int):
+        """The submitted essays a member of staff sees (courses/staff.py): the
+        one definition, for the lists, the marking page and the review queue."""
         # Drafts are the learner's own until they submit. The list never
         # shows the essays themselves, so it does not load them.
-        return (
-            super()
-            .get_queryset(request)
-            .submitted()
+        essays = (
+            self.model._default_manager.submitted()
             .defer("text", "text_html", "review__feedback", "review__feedback_html")
+            .order_by(*self.ordering)
         )
+        return self.scoped(essays, scope, user_id)
 
     def changelist_view(self, request, extra_context=None):
         # Tutors work from the review queue (queue_view); this generic list,
@@ -226,7 +237,7 @@ class SubmissionAdmin(CohortScopedAdmin):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         admin_context = {**self.admin_site.each_context(request), "opts": self.model._meta}
-        return queue_page(request, self.get_queryset(request), admin_context)
+        return queue_page(request, self.queue_rows, scope_of(request.user), admin_context)
 
     def attachment_view(self, request, object_id):
         submission = self._submission(request, object_id)

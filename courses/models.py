@@ -155,12 +155,18 @@ class Course(VersionHolder, CourseContent):
 class CohortQuerySet(VersionHolderQuerySet):
     def visible_to(self, user):
         """The cohorts a staff member works with: all for coordinators, their own for tutors."""
-        from peersupport.roles import is_coordinator, is_tutor
+        from peersupport.roles import scope_of
 
-        if is_coordinator(user):
+        return self.in_scope(scope_of(user), user.pk)
+
+    def in_scope(self, scope: str, user_id: int):
+        """``visible_to`` by the member of staff's scope and id (peersupport/roles.py)."""
+        from peersupport.roles import EVERY_COHORT, TUTORED_COHORTS
+
+        if scope == EVERY_COHORT:
             return self
-        if is_tutor(user):
-            return self.filter(tutors=user)
+        if scope == TUTORED_COHORTS:
+            return self.filter(tutors=user_id)
         return self.none()
 
     def current_for(self, learner):

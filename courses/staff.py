@@ -1,16 +1,16 @@
 """Which rows of learners' data a member of staff sees in the admin: the
 base of every admin of learners' data, in any app."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from courses.models import Enrolment
 from peersupport.admin import GuardedAdmin
-from peersupport.roles import is_coordinator, is_tutor
+from peersupport.roles import EVERY_COHORT, TUTORED_COHORTS, scope_of
 
 
 class CohortScopedAdmin(GuardedAdmin):
-    """Rows that belong to cohorts: coordinators see them all, a tutor only
-    those of the cohorts they tutor, anyone else none.
+    """Rows that belong to cohorts, as far as the member of staff's scope
+    (``scope_of``) reaches.
 
     A learner's rows (their essays, their account) name the path to the
     learner in ``learner_lookup``; other rows name the path to their Cohort in
@@ -22,11 +22,16 @@ class CohortScopedAdmin(GuardedAdmin):
     learner_lookup: str | None = None
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        user = request.user
-        if is_coordinator(user):
+        return self.scoped(super().get_queryset(request), scope_of(request.user), request.user.pk)
+
+    def scoped(self, queryset: QuerySet, scope: str, user_id: int) -> QuerySet:
+        """The rows of ``queryset`` that the member of staff with ``scope``
+        and ``user_id`` sees. (A function of these alone, and no other state
+        of the request: the review queue compiles its query once per scope,
+        peersupport/compiled.py.)"""
+        if scope == EVERY_COHORT:
             return queryset
-        if not is_tutor(user):
+        if scope != TUTORED_COHORTS:
             return queryset.none()
         # EXISTS or a subquery, not a join, so that a row reachable through
         # two of the tutor's cohorts is still listed once.
@@ -38,10 +43,10 @@ class CohortScopedAdmin(GuardedAdmin):
             # (Enrolment.objects.current()): a tutor they have left no
             # longer sees their work.
             tutored = Enrolment.objects.current().filter(
-                learner=OuterRef(self.learner_lookup), cohort__tutors=user
+                learner=OuterRef(self.learner_lookup), cohort__tutors=user_id
             )
             return queryset.filter(Exists(tutored))
-        mine = self.model._default_manager.filter(**{f"{self.cohort_lookup}__tutors": user}).values(
-            "pk"
-        )
+        mine = self.model._default_manager.filter(
+            **{f"{self.cohort_lookup}__tutors": user_id}
+        ).values("pk")
         return queryset.filter(pk__in=mine)

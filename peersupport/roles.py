@@ -39,7 +39,8 @@ def grant(apps, schema_editor, roles: dict[str, dict[str, list[str]]]) -> None:
 
 
 def role_names(user) -> frozenset[str]:
-    """The role groups ``user`` belongs to, looked up once per request's user."""
+    """The role groups ``user`` belongs to, looked up once per request's user
+    (the login backend reads them with the user: remember_roles)."""
     if not user.is_authenticated or not user.is_staff:
         return frozenset()
     cached = getattr(user, "_peersupport_roles", None)
@@ -47,8 +48,13 @@ def role_names(user) -> frozenset[str]:
         cached = frozenset(
             user.groups.filter(name__in=[TUTORS, COORDINATORS]).values_list("name", flat=True)
         )
-        user._peersupport_roles = cached
+        remember_roles(user, cached)
     return cached
+
+
+def remember_roles(user, names) -> None:
+    """Keep the role groups ``user`` belongs to, read some other way, for role_names."""
+    user._peersupport_roles = frozenset(names)
 
 
 def is_coordinator(user) -> bool:
@@ -57,3 +63,20 @@ def is_coordinator(user) -> bool:
 
 def is_tutor(user) -> bool:
     return TUTORS in role_names(user)
+
+
+# What a member of staff sees of learners' data (scope_of).
+EVERY_COHORT = "every cohort"
+TUTORED_COHORTS = "tutored cohorts"
+NO_COHORT = "no cohort"
+
+
+def scope_of(user) -> str:
+    """Coordinators see every cohort's rows, a tutor those of the cohorts
+    they tutor, anyone else none (courses/staff.py narrows the admin's rows
+    by it, CohortQuerySet.in_scope the cohorts)."""
+    if is_coordinator(user):
+        return EVERY_COHORT
+    if is_tutor(user):
+        return TUTORED_COHORTS
+    return NO_COHORT

@@ -130,10 +130,11 @@ def test_register_query_count_does_not_grow_with_learners(
             assert client.get(register_url(cohort, 4)).status_code == 200
         return len(queries)
 
-    # The request's own (the session, the login, the tutor's permissions and
-    # groups: 5), then the cohort, the session, the learners, their marks, and
-    # "is this their own tutor" (for apology notes): 5, for any number.
-    assert count_for(2) == count_for(30) == 5 + 5
+    # The request's own (the session, the login with the tutor's roles, and
+    # their permissions, in one query: 3), then the cohort, the session, the
+    # learners, their marks, and "is this their own tutor" (for apology
+    # notes): 5, for any number.
+    assert count_for(2) == count_for(30) == 3 + 5
 
 
 # ---------------------------------------------------------------- apologies
@@ -302,12 +303,13 @@ def test_the_completion_report_query_count_does_not_grow_with_learners(
             coordinator_client.get(url + "completion.csv")
         return len(queries), len(csv_queries)
 
-    # The request's own (5); the cohort, its learners, the course's session
+    # The request's own (3: the session, the login with the roles, the
+    # permissions); the cohort, its learners, the course's session
     # count and assignments, everyone's marks, outcomes, the assignments'
     # limits, attempts and certificates (9). (No list of every app for a
     # sidebar, which asked whether the certificate settings exist: see
     # PeerSupportAdminSite.each_context.)
-    assert count_for(2) == count_for(25) == (5 + 9, 5 + 9)
+    assert count_for(2) == count_for(25) == (3 + 9, 3 + 9)
 
 
 def test_tutors_do_not_see_the_completion_report(client, tutor, cohort):

@@ -288,14 +288,14 @@ def test_the_essays_text_is_never_read(tutor_client, alice, cohort):
 
 
 # The queries of one view of the queue, however many rows it has:
-#  1. the session; 2. the user (courses/learner/access.py);
-#  3-4. their permissions, given to them and through their groups (the
-#       view's permission check);
-#  5. their roles (peersupport/roles.py), which scope the rows;
-#  6. the assignments, and 7. the cohorts, for the filters;
-#  8. one page of rows, each with everything it shows (the moderation flag
+#  1. the session; 2. the user with their roles, which scope the rows
+#     (courses/learner/access.py);
+#  3. their permissions, given to them and through their groups, in one
+#     query (accounts/backends.py), for the view's permission check;
+#  4. the assignments, and 5. the cohorts, for the filters;
+#  6. one page of rows, each with everything it shows (the moderation flag
 #     as EXISTS) and, beside it, the number of rows the filters match.
-QUEUE_QUERIES = 8
+QUEUE_QUERIES = 6
 
 
 def test_the_query_count_does_not_grow_with_the_queue(

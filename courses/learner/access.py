@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.shortcuts import render
 from django.utils import timezone
@@ -23,6 +24,7 @@ from accounts.models import READING_FIELDS, Profile, ReadingPreferences
 from courses.learner.copies import CohortTimetable, CourseStructure, structure_of, timetable_of
 from courses.learner.dates import default_opening
 from courses.models import Cohort, Course, Enrolment
+from peersupport.roles import COORDINATORS, TUTORS, remember_roles
 
 
 class ActiveEnrolment(NamedTuple):
@@ -51,8 +53,9 @@ class ActiveEnrolment(NamedTuple):
 
 
 def user_with_active_enrolment(user_id):
-    """The user, with their active enrolment (or None) as ``user.active_enrolment``
-    and their reading preferences as ``user.reading`` (accounts/models.py).
+    """The user, with their active enrolment (or None) as ``user.active_enrolment``,
+    their reading preferences as ``user.reading`` (accounts/models.py) and, for
+    staff, their roles (peersupport/roles.py).
 
     The login backend reads every request's user with this (accounts/backends.py),
     so learner pages learn their enrolment, and the versions of its cohort's
@@ -65,7 +68,12 @@ def user_with_active_enrolment(user_id):
     with its cohort and course took another 1.2 to 1.6 ms).
     """
     user = next(
-        iter(get_user_model()._default_manager.raw(_user_with_enrolment_sql(), [user_id])), None
+        iter(
+            get_user_model()._default_manager.raw(
+                _user_with_enrolment_sql(), [TUTORS, COORDINATORS, user_id]
+            )
+        ),
+        None,
     )
     if user is not None:
         user.active_enrolment = ActiveEnrolment.from_row(
@@ -78,6 +86,8 @@ def user_with_active_enrolment(user_id):
         user.reading = ReadingPreferences.from_row(
             *(getattr(user, f"reading_{name}") for name in READING_FIELDS)
         )
+        roles = ((TUTORS, user.in_tutors), (COORDINATORS, user.in_coordinators))
+        remember_roles(user, [name for name, member in roles if member])
     return user
 
 
@@ -87,12 +97,20 @@ def _user_with_enrolment_sql() -> str:
     users, enrolments = q(get_user_model()._meta.db_table), q(Enrolment._meta.db_table)
     cohorts, courses = q(Cohort._meta.db_table), q(Course._meta.db_table)
     profiles = q(Profile._meta.db_table)
+    groups, memberships = q(Group._meta.db_table), q(get_user_model().groups.through._meta.db_table)
+    # Quoted table names; the group's name is a parameter.
+    in_group = (
+        f"CASE WHEN u.is_staff THEN EXISTS (SELECT 1 FROM {memberships} m"  # noqa: S608
+        f" JOIN {groups} g ON g.id = m.group_id WHERE m.user_id = u.id AND g.name = %s)"
+        " ELSE false END"
+    )
     reading = ", ".join(
         f"p.{q(Profile._meta.get_field(name).column)} AS reading_{name}" for name in READING_FIELDS
     )
     # At most one active enrolment per learner (a partial unique index) and
     # one profile, so at most one row. Only table and column names, quoted,
-    # are put into the text; the user id is a parameter.
+    # are put into the text; the role names and the user id are parameters.
+    # (The roles come with the user because every admin page asks for them.)
     return f"""
         SELECT u.*,
                e.id AS active_enrolment_id,
@@ -100,7 +118,9 @@ def _user_with_enrolment_sql() -> str:
                c.timetable_version AS active_timetable_version,
                c.course_id AS active_course_id,
                co.structure_version AS active_structure_version,
-               {reading}
+               {reading},
+               {in_group} AS in_tutors,
+               {in_group} AS in_coordinators
         FROM {users} u
         LEFT JOIN {enrolments} e ON e.learner_id = u.id AND e.withdrawn_at IS NULL
         LEFT JOIN {cohorts} c ON c.id = e.cohort_id
