@@ -401,15 +401,25 @@ def _page(rows: CompiledQuery, shape: Shape, values: dict, number: str | None):
     past the end the last."""
     number = int(number) if number and number.isdigit() and len(number) < 10 else 1
     number = max(number, 1)
-    found = rows.rows(replace(shape, page=number), **values)
+    found = _rows(rows, replace(shape, page=number), values)
     if not found and number > 1:
         # Past the end (an old link, a hand-typed number): the last page.
-        first = rows.rows(replace(shape, page=1), **values)
+        first = _rows(rows, replace(shape, page=1), values)
         number = max(1, ceil(first[0]["total"] / PER_PAGE)) if first else 1
-        found = rows.rows(replace(shape, page=number), **values) if first else []
+        found = _rows(rows, replace(shape, page=number), values) if first else []
     paginator = Paginator(found, PER_PAGE)
     paginator.count = found[0]["total"] if found else 0  # counted by the same query
     return found, Page(found, number, paginator)
+
+
+# Pages kept compiled: the first 1,000 essays. A shape is compiled twice
+# before it is kept, so what is seldom asked for twice (a search, a page
+# further on) is built once each time, as the ORM does, and not kept.
+KEPT_PAGES = 20
+
+
+def _rows(rows: CompiledQuery, shape: Shape, values: dict) -> list[dict]:
+    return rows.rows(shape, keep=not shape.terms and shape.page <= KEPT_PAGES, **values)
 
 
 def _row(values: dict, assignment: dict, user, now, here, today, link: str) -> Row:

@@ -33,6 +33,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
+from weakref import WeakSet
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -41,10 +42,14 @@ from django.db.models.query import FlatValuesListIterable, ValuesIterable, Value
 
 logger = logging.getLogger(__name__)
 
-# The stand-in values: of each value's type, unlike any real one, and within
-# every database's range (Django leaves an integer out of a column's range
-# out of the SQL altogether).
-STAND_IN_INT = -2_000_000_000
+# The stand-in values, of each value's type. An integer stand-in is within
+# the range of every integer column (0 to 32,767): Django leaves a lookup of
+# an integer outside its column's range out of the SQL altogether, and a
+# real value outside it would then compile to the same SQL as the stand-in.
+# They are far apart, so that no arithmetic on one gives another. A real
+# value equal to its stand-in is run without being compiled.
+STAND_IN_INT = 31_991
+STAND_IN_STEP = 997
 STAND_IN_MOMENT = datetime(1901, 2, 3, 4, 5, 6, tzinfo=dt_timezone.utc)
 
 
@@ -67,8 +72,19 @@ class Slot:
     name: str
 
 
-EMPTY = object()  # the shape matches nothing (a queryset.none())
+EMPTY = object()  # the shape is a queryset.none(): it matches nothing, whatever the values
 UNSTABLE = object()  # the shape's SQL depends on more than its values: build every time
+
+
+_every: "WeakSet[CompiledQuery]" = WeakSet()
+
+
+def forget_compiled() -> None:
+    """Forget this thread's compiled queries, as a new process would have
+    none (the test suite does so before each test, so that every test sees
+    each shape compiled first)."""
+    for query in list(_every):
+        query._per_thread.__dict__.clear()
 
 
 class CompiledQuery:
@@ -78,13 +94,20 @@ class CompiledQuery:
     def __init__(self, build: Callable[[Hashable, dict], QuerySet], *, max_shapes: int = 128):
         self.build = build
         self.max_shapes = max_shapes
+        _every.add(self)
         # Django's connections are per thread, and so are these.
         self._per_thread = threading.local()
 
-    def rows(self, shape: Hashable, *, using: str = DEFAULT_DB_ALIAS, **values) -> list:
+    def rows(
+        self, shape: Hashable, *, keep: bool = True, using: str = DEFAULT_DB_ALIAS, **values
+    ) -> list:
+        """The rows for ``values``. A shape seldom asked for again (``keep``
+        false: a search, say) is built and run as the ORM would, and not kept."""
         connection = connections[using]
         kept = self._per_thread.__dict__.setdefault(using, OrderedDict())
         compiled = kept.get(shape)
+        if compiled is None and not keep:
+            return list(self.build(shape, values).using(using))
         if compiled is None:
             queryset = self.build(shape, values).using(using)
             compiled = self._compile(queryset, shape, values)
@@ -123,10 +146,12 @@ class CompiledQuery:
             for name, stand_in in stand_ins.items()
         ):
             return None
-        real, other = _sql(queryset), _sql(self.build(shape, stand_ins).using(queryset.db))
-        if real is None and other is None:
+        if queryset.query.is_empty():
             return EMPTY
-        if real is None or other is None or real[0] != other[0] or len(real[1]) != len(other[1]):
+        real, other = _sql(queryset), _sql(self.build(shape, stand_ins).using(queryset.db))
+        if real is None:  # these values match nothing: others may
+            return None
+        if other is None or real[0] != other[0] or len(real[1]) != len(other[1]):
             return UNSTABLE
         slots_by_stand_in = {
             _prepared(connection, stand_in): name for name, stand_in in stand_ins.items()
@@ -185,7 +210,7 @@ def _stand_in(value, index: int):
     if isinstance(value, bool) or value is None:
         raise TypeError(f"{value!r}: put it in the shape, not among the values")
     if isinstance(value, int):
-        return STAND_IN_INT - index
+        return STAND_IN_INT - STAND_IN_STEP * index
     if isinstance(value, datetime):
         return STAND_IN_MOMENT + timedelta(microseconds=index)
     raise TypeError(f"{type(value).__name__} values are not supported yet")

@@ -42,17 +42,20 @@ def empty_database(db):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with nothing cached: no cache entries, and no copy of
-    the course or a timetable in this process (courses/learner/copies.py).
+    """Each test starts with nothing cached: no cache entries, no copy of
+    the course or a timetable in this process (courses/learner/copies.py),
+    and no compiled query (peersupport/compiled.py).
     A copy kept from an earlier test with the same version is current until
     COPIES_MAX_AGE, and expiring in the middle of a test changed its query
     count (seen once on PostgreSQL, where the suite runs slower)."""
     from django.core.cache import cache
 
     from courses.learner.copies import forget_copies
+    from peersupport.compiled import forget_compiled
 
     cache.clear()
     forget_copies()
+    forget_compiled()
 
 
 @pytest.fixture(autouse=True)
