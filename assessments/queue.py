@@ -218,9 +218,8 @@ def queue_page(request, rows: CompiledQuery, scope: str, admin_context: dict):
         form = QueueFilters(initial=applied, assignments=assignments, cohorts=cohorts)
 
     now = timezone.now()
-    found, page = _page(
-        rows, _shape(scope, applied), _values(applied, request.user, now), request.GET.get("page")
-    )
+    values = _values(applied, request.user, now)
+    found, page = _page(rows, _shape(scope, applied), values, request.GET.get("page"))
     link = reverse("admin:assessments_submission_change", args=[0])
     here = timezone.get_current_timezone()
     today = timezone.localdate(now, here)
@@ -237,7 +236,16 @@ def queue_page(request, rows: CompiledQuery, scope: str, admin_context: dict):
         "ignored": ignored,
         "caption": _caption(applied["status"], may_review(request.user)),
         "rows": [
-            _row(v, by_id[v["assignment_id"]], request.user, now, here, today, link) for v in found
+            _row(
+                v,
+                by_id[v["assignment_id"]],
+                request.user,
+                values["claims_since"],
+                here,
+                today,
+                link,
+            )
+            for v in found
         ],
         "page": page,
         "count": page.paginator.count,
@@ -422,7 +430,7 @@ def _rows(rows: CompiledQuery, shape: Shape, values: dict) -> list[dict]:
     return rows.rows(shape, keep=not shape.terms and shape.page <= KEPT_PAGES, **values)
 
 
-def _row(values: dict, assignment: dict, user, now, here, today, link: str) -> Row:
+def _row(values: dict, assignment: dict, user, claims_since, here, today, link: str) -> Row:
     waiting = values["status"] == Status.SUBMITTED
     submitted_at = values["submitted_at"]
     submitted_on = submitted_at.astimezone(here).date() if submitted_at else None
@@ -450,7 +458,7 @@ def _row(values: dict, assignment: dict, user, now, here, today, link: str) -> R
         days_waiting="—" if days is None else ("today" if days == 0 else str(days)),
         words=str(words),
         flags=tuple(flags),
-        marked_by=_marked_by(values, waiting, user, now),
+        marked_by=_marked_by(values, waiting, user, claims_since),
         is_mine=values["is_mine"],
         outcome=_outcome(values),
     )
@@ -465,12 +473,12 @@ def _name(values: dict, person: str) -> str:
     )
 
 
-def _marked_by(values: dict, waiting: bool, user, now) -> str:
+def _marked_by(values: dict, waiting: bool, user, claims_since) -> str:
     """Who holds a live claim on the essay (services.claim), if anyone."""
     claimed_at = values["claimed_at"]
     if not waiting or values["claimed_by_id"] is None or claimed_at is None:
         return "—"
-    if claimed_at <= now - CLAIM_LASTS:
+    if claimed_at <= claims_since:
         return "—"
     return "you" if values["claimed_by_id"] == user.pk else _name(values, "claimed_by")
 

@@ -106,31 +106,36 @@ class CompiledQuery:
         connection = connections[using]
         kept = self._per_thread.__dict__.setdefault(using, OrderedDict())
         compiled = kept.get(shape)
-        if compiled is None and not keep:
+        if compiled is not None:
+            kept.move_to_end(shape)
+        elif not keep:
             return list(self.build(shape, values).using(using))
-        if compiled is None:
+        else:
             queryset = self.build(shape, values).using(using)
             compiled = self._compile(queryset, shape, values)
             if compiled is None:  # values that cannot be told from the stand-ins
                 return list(queryset)
+            self._keep(kept, shape, compiled)
             if compiled is UNSTABLE:
-                # The shape's type, not the shape: it may hold a search's words.
-                logger.warning(
-                    "%s: the SQL of a %s depends on more than its values; "
-                    "it is built afresh on every call.",
-                    getattr(self.build, "__qualname__", self.build),
-                    type(shape).__name__,
-                )
-            kept[shape] = compiled
-            if len(kept) > self.max_shapes:
-                kept.popitem(last=False)
-        else:
-            kept.move_to_end(shape)
+                return list(queryset)  # built already: not twice
         if compiled is UNSTABLE:
             return list(self.build(shape, values).using(using))
         if compiled is EMPTY:
             return []
         return _run(compiled, connection, values)
+
+    def _keep(self, kept: OrderedDict, shape: Hashable, compiled) -> None:
+        if compiled is UNSTABLE:
+            # The shape's type, not the shape: it may hold a search's words.
+            logger.warning(
+                "%s: the SQL of a %s depends on more than its values; "
+                "it is built afresh on every call.",
+                getattr(self.build, "__qualname__", self.build),
+                type(shape).__name__,
+            )
+        kept[shape] = compiled
+        if len(kept) > self.max_shapes:
+            kept.popitem(last=False)
 
     def _compile(self, queryset: QuerySet, shape: Hashable, values: dict):
         if queryset._iterable_class not in (
